@@ -1,0 +1,71 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/requestOptions';
+import { messageDescription, messageOperations } from './resources/message';
+import { miniAppDescription, miniAppOperations } from './resources/miniApp';
+
+const router: Record<string, Record<string, { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> }>> = {
+	message: messageOperations,
+	miniApp: miniAppOperations,
+};
+
+export class OneChat implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OneChat',
+		name: 'oneChat',
+		icon: { light: 'file:onechat.svg', dark: 'file:onechat.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Broadcast and send OneChat messages, register mini apps and check mini-app sessions',
+		defaults: { name: 'OneChat' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'oneChatApi',
+				required: true,
+				displayOptions: { hide: { operation: ['authenticateUser'] } },
+			},
+			{
+				name: 'oneChatMiniAppApi',
+				required: true,
+				displayOptions: { show: { resource: ['miniApp'], operation: ['authenticateUser'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Message', value: 'message' },
+					{ name: 'Mini App', value: 'miniApp' },
+				],
+				default: 'message',
+			},
+			...messageDescription,
+			...miniAppDescription,
+			requestOptionsProperty(),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const handler = router[resource]?.[operation];
+		if (!handler) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		}
+		return await handler.execute.call(this);
+	}
+}
