@@ -1,0 +1,118 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { z } from '../shared/vendor';
+import { readFieldsBody, respondJson, type WebhookRequestLike, type WebhookResponseLike } from '../shared/webhook';
+import { requiredText, userJid } from '../OneChat/schemas';
+import { OneChatClient, parseOneChatConnection } from '../OneChat/transport';
+
+const DEFAULT_MAX_BODY_KB = 64;
+
+const sessionBody = z
+	.object({ jid: userJid, sessionId: requiredText })
+	.passthrough();
+
+// The mini-app page calls this URL itself: OneChat has no webhook registry, so there is nothing to
+// create or delete remotely and the node has no webhookMethods lifecycle.
+const MINI_APP_WEBHOOKS: IWebhookDescription[] = [
+	{ name: 'default', httpMethod: 'POST', responseMode: '={{$parameter["responseMode"]}}', path: 'onechat-mini-app' },
+];
+
+export class OneChatMiniAppTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OneChat Mini App Trigger',
+		name: 'oneChatMiniAppTrigger',
+		icon: { light: 'file:onechat.svg', dark: 'file:onechat.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '=Session check, respond {{$parameter["responseMode"]}}',
+		description: 'Starts the workflow when a OneChat mini-app page posts a user session that OneChat confirms',
+		defaults: { name: 'OneChat Mini App Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'oneChatMiniAppApi', required: true }],
+		webhooks: MINI_APP_WEBHOOKS,
+		properties: [
+			{
+				displayName:
+					'The mini-app page posts {"jid": OC.user.getVCard().jid, "sessionId": OC.user.getSessionID(), ...} as JSON or a form to this URL. Only sessions OneChat confirms start the workflow; others get 401.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Respond',
+				name: 'responseMode',
+				type: 'options',
+				options: [
+					{ name: 'Immediately', value: 'onReceived', description: 'As soon as the session is confirmed' },
+					{ name: 'When Last Node Finishes', value: 'lastNode', description: 'With the data of the last node executed' },
+					{
+						name: "Using 'Respond to Webhook' Node",
+						value: 'responseNode',
+						description: 'With the answer built by a Respond to Webhook node',
+					},
+				],
+				default: 'onReceived',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 64,
+						description: 'Larger bodies are refused with 413 before any session check',
+					},
+				],
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject() as unknown as WebhookRequestLike;
+		const response = this.getResponseObject() as unknown as WebhookResponseLike;
+		const refuse = (status: number, error: string): IWebhookResponseData => {
+			respondJson(response, status, { error });
+			return { noWebhookResponse: true };
+		};
+
+		const options = this.getNodeParameter('options', {}) as { maxBodyKb?: number };
+		const body = await readFieldsBody(request, (options.maxBodyKb ?? DEFAULT_MAX_BODY_KB) * 1024);
+		if (!body.ok) return refuse(body.status, body.message);
+		const parsed = sessionBody.safeParse(body.fields);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			return refuse(400, `"${issue.path.join('.')}" ${issue.message}`);
+		}
+
+		const node = this.getNode();
+		const client = new OneChatClient(node, parseOneChatConnection(node, await this.getCredentials('oneChatMiniAppApi')));
+		const { jid, sessionId, ...rest } = parsed.data;
+		let authenticated: boolean;
+		try {
+			authenticated = await client.authenticateUser(jid, sessionId, 0);
+		} catch (error) {
+			// OneChat could not be asked: the session is unverified, so nothing starts.
+			this.logger.warn(`OneChat session check failed: ${client.redactor.text((error as Error).message)}`);
+			return refuse(502, 'The session could not be verified with OneChat; try again later');
+		}
+		if (!authenticated) return refuse(401, 'The OneChat session is not valid');
+
+		const item: IDataObject = { jid, authenticated: true, body: rest as IDataObject, query: this.getQueryData() as IDataObject };
+		return { workflowData: [this.helpers.returnJsonArray([item])] };
+	}
+}
