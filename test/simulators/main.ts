@@ -1,0 +1,81 @@
+/**
+ * Runs the API simulators for the demo and for manual testing:
+ *
+ *   npx ts-node --transpile-only test/simulators/main.ts
+ *
+ * To add a simulator (Operator, OpenPlatform), write a starter returning a RunningSimulator
+ * and add it to SIMULATORS below.
+ */
+import { startOneChatSimulator } from './onechat';
+
+export interface RunningSimulator {
+	name: string;
+	/** Lines printed once the simulator is listening (URLs, keys, seeded accounts). */
+	describe(): string[];
+	close(): Promise<void>;
+}
+
+function envPort(name: string, fallback: number): number {
+	const value = process.env[name];
+	if (value === undefined || value === '') return fallback;
+	const port = Number(value);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) {
+		throw new Error(`${name} must be a port number, got "${value}"`);
+	}
+	return port;
+}
+
+async function startOneChat(): Promise<RunningSimulator> {
+	const sim = await startOneChatSimulator({
+		port: envPort('ONECHAT_SIM_PORT', 5681),
+		maxLogEntries: 10_000,
+	});
+	sim.addSession('admin@onechat.test', 'admin-session');
+	sim.addSession('alice@onechat.test', 'alice-session');
+	return {
+		name: 'OneChat',
+		describe: () => [
+			`base URL: ${sim.baseUrl}`,
+			`api key:  ${sim.apiKey}`,
+			'sessions: admin@onechat.test / admin-session, alice@onechat.test / alice-session',
+		],
+		close: () => sim.close(),
+	};
+}
+
+export const SIMULATORS: ReadonlyArray<() => Promise<RunningSimulator>> = [
+	startOneChat,
+	// startOperator,
+	// startOpenPlatform,
+];
+
+export async function main(): Promise<void> {
+	const running: RunningSimulator[] = [];
+	let stopping = false;
+	const stop = async (signal: string): Promise<void> => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${signal} received, stopping simulators`);
+		await Promise.allSettled(running.map((simulator) => simulator.close()));
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop('SIGINT'));
+	process.on('SIGTERM', () => void stop('SIGTERM'));
+
+	try {
+		for (const start of SIMULATORS) running.push(await start());
+	} catch (error) {
+		console.error('Could not start the simulators:', error);
+		await Promise.allSettled(running.map((simulator) => simulator.close()));
+		process.exit(1);
+	}
+	for (const simulator of running) {
+		console.log(`${simulator.name} simulator`);
+		for (const line of simulator.describe()) console.log(`  ${line}`);
+	}
+	console.log('Press Ctrl+C to stop.');
+}
+
+if (require.main === module) {
+	void main();
+}
