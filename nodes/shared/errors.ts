@@ -94,10 +94,10 @@ export function transportFailure(
 		{
 			service,
 			message: error.message,
-			description: hints[error.kind],
+			description: error.code ? `${hints[error.kind]} (${error.code})` : hints[error.kind],
 			itemIndex,
 			outcome: error.kind === 'unknown-outcome' || error.kind === 'too-large' ? 'unknown' : 'failed',
-			response: { code: error.code ?? error.kind },
+			response: { transportFailure: error.kind, reason: error.code ?? '' },
 		},
 		redactor,
 	);

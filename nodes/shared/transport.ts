@@ -60,6 +60,24 @@ const NOT_SENT_CODES = new Set([
 	'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+// Messages use words, not codes: n8n replaces a message that mentions ECONNRESET and the like with
+// its own generic text, which for a reset even advises retrying at once.
+const CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host name not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+	ECONNRESET: 'connection reset by the server',
+	UND_ERR_SOCKET: 'connection closed by the server',
+	EPIPE: 'connection broken',
+};
+
+function describeCode(code: string | undefined): string {
+	return (code && CODE_WORDS[code]) ?? 'connection failed';
+}
+
 export const DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 64;
 const KEEP_ALIVE_MS = 30_000;
 
@@ -88,6 +106,10 @@ export async function sendHttpRequest(
 	settings: TransportSettings = {},
 ): Promise<HttpResponse | TransportError> {
 	const url = new URL(request.url);
+	// undici's own timeouts tick coarsely (up to a second late), so a precise deadline comes from
+	// an abort signal; the execution's cancel signal ends the request too.
+	const deadline = AbortSignal.timeout(request.timeoutMs);
+	const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
 	let response: Dispatcher.ResponseData;
 	try {
 		response = await dispatcherFor(settings).request({
@@ -98,7 +120,7 @@ export async function sendHttpRequest(
 			body: request.body as Dispatcher.DispatchOptions['body'],
 			headersTimeout: request.timeoutMs,
 			bodyTimeout: request.timeoutMs,
-			signal: request.signal,
+			signal,
 		});
 	} catch (error) {
 		return classify(error);
@@ -130,16 +152,23 @@ function classify(error: unknown): TransportError {
 	if (error instanceof TransportError) return error;
 	const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
 	const code = err.code ?? err.cause?.code;
+	if (err.name === 'TimeoutError') {
+		return new TransportError(
+			'unknown-outcome',
+			'The request was sent but no answer came within the timeout; the server may or may not have processed it',
+			'TIMEOUT',
+		);
+	}
 	if (err.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
 		return new TransportError('aborted', 'The request was cancelled', code);
 	}
 	if (code && NOT_SENT_CODES.has(code)) {
-		return new TransportError('not-sent', `Could not connect (${code})`, code);
+		return new TransportError('not-sent', `Could not connect to the server (${describeCode(code)})`, code);
 	}
 	const reason =
 		code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
-			? 'no answer within the timeout'
-			: `the connection failed (${code ?? err.message ?? 'unknown error'})`;
+			? 'no answer came within the timeout'
+			: `the ${describeCode(code)} before the answer`;
 	return new TransportError(
 		'unknown-outcome',
 		`The request was sent but ${reason}; the server may or may not have processed it`,
