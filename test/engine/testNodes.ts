@@ -1,0 +1,103 @@
+/**
+ * Tiny node types that stand in for n8n-nodes-base (not installed here) in engine tests.
+ *
+ * runWorkflow() registers them automatically under the type names in TEST_NODE_TYPES.
+ */
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
+
+export const MANUAL_TRIGGER_TYPE = 'test.manualTrigger';
+export const ITEMS_TYPE = 'test.items';
+
+/**
+ * Like n8n's Manual Trigger: a trigger() that, in a manual run, emits one empty item.
+ */
+export class TestManualTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts a manual test run with one empty item',
+		defaults: { name: 'When clicking Execute' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const manualTriggerFunction = async () => {
+			this.emit([this.helpers.returnJsonArray([{}])]);
+		};
+		return { manualTriggerFunction };
+	}
+}
+
+/**
+ * Emits the elements of its JSON parameter `items` (an array of objects), one item each.
+ * Every output item is paired to input item 0 (the single item a trigger hands over).
+ */
+export class TestItems implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Items',
+		name: 'items',
+		group: ['transform'],
+		version: 1,
+		description: 'Emits the objects of the "items" parameter as items',
+		defaults: { name: 'Items' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{
+				displayName: 'Items',
+				name: 'items',
+				type: 'json',
+				default: '[]',
+				description: 'JSON array of objects; each becomes one output item',
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0, []) as unknown;
+		let list: unknown = raw;
+		if (typeof raw === 'string') {
+			try {
+				list = JSON.parse(raw === '' ? '[]' : raw);
+			} catch (error) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Parameter "items" is not valid JSON: ${(error as Error).message}`,
+				);
+			}
+		}
+		if (!Array.isArray(list)) {
+			throw new NodeOperationError(this.getNode(), 'Parameter "items" must be a JSON array');
+		}
+		const out: INodeExecutionData[] = new Array<INodeExecutionData>(list.length);
+		for (let i = 0; i < list.length; i++) {
+			const element = list[i] as unknown;
+			const json: IDataObject =
+				element !== null && typeof element === 'object' && !Array.isArray(element)
+					? (element as IDataObject)
+					: { value: element as IDataObject[keyof IDataObject] };
+			out[i] = { json, pairedItem: { item: 0 } };
+		}
+		return [out];
+	}
+}
+
+/** Type name -> instance, merged into every runWorkflow() node-type registry. */
+export const TEST_NODE_TYPES: Record<string, INodeType> = {
+	[MANUAL_TRIGGER_TYPE]: new TestManualTrigger(),
+	[ITEMS_TYPE]: new TestItems(),
+};
