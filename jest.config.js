@@ -5,4 +5,6 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 30000,
+	maxWorkers: 2,
+	reporters: ['default', '<rootDir>/test/summaryReporter.js'],
 };
