@@ -21,8 +21,15 @@ const sessionBody = z
 
 // The mini-app page calls this URL itself: OneChat has no webhook registry, so there is nothing to
 // create or delete remotely and the node has no webhookMethods lifecycle.
+// For "Immediately" responseData must be empty, or n8n answers the literal text "firstEntryJson".
 const MINI_APP_WEBHOOKS: IWebhookDescription[] = [
-	{ name: 'default', httpMethod: 'POST', responseMode: '={{$parameter["responseMode"]}}', path: 'onechat-mini-app' },
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: '={{$parameter["responseMode"]}}',
+		responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : undefined}}',
+		path: 'onechat-mini-app',
+	},
 ];
 
 export class OneChatMiniAppTrigger implements INodeType {
