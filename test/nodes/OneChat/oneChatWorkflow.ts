@@ -65,6 +65,6 @@ export async function runOneChat(
 /** The whole run (outputs, errors, everything n8n would store) as text, to look for leaked secrets. */
 export function runAsText(result: EngineRunResult): string {
 	return JSON.stringify(result.run.data, (_, value: unknown) =>
-		value instanceof Error ? { message: value.message, ...value } : value,
+		value instanceof Error ? { ...value, message: value.message } : value,
 	);
 }

@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { startOneChatSimulator, type OneChatSimulator } from '../../../simulators/onechat';
 import { NODE, runAsText, runOneChat } from '../oneChatWorkflow';
 
@@ -12,7 +14,7 @@ beforeEach(() => {
 	simulator.clearLog();
 });
 
-const relay = (recipients: unknown, extra: Record<string, unknown> = {}) => ({
+const relay = (recipients: string | string[], extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'message',
 	operation: 'relayToUsers',
 	recipients,
