@@ -596,26 +596,18 @@ class DescriptionEvaluator {
 	) {}
 
 	simple<T>(property: string, fallback?: T): T {
-		const native = resolveWebhookDescriptionField(
-			this.node,
-			this.webhookData.webhookDescription,
-			property,
-		);
-		if (native.resolved) return native.value as T;
-		const raw = (this.webhookData.webhookDescription as unknown as Record<string, unknown>)[
-			property
-		];
-		return this.workflow.expression.getSimpleParameterValue(
-			this.node,
-			raw as string,
-			'webhook',
-			this.additionalKeys,
-			undefined,
-			fallback as string,
-		) as T;
+		return this.evaluate('getSimpleParameterValue', property, fallback);
 	}
 
 	complex<T>(property: string, fallback?: T): T {
+		return this.evaluate('getComplexParameterValue', property, fallback);
+	}
+
+	private evaluate<T>(
+		method: 'getSimpleParameterValue' | 'getComplexParameterValue',
+		property: string,
+		fallback?: T,
+	): T {
 		const native = resolveWebhookDescriptionField(
 			this.node,
 			this.webhookData.webhookDescription,
@@ -625,7 +617,7 @@ class DescriptionEvaluator {
 		const raw = (this.webhookData.webhookDescription as unknown as Record<string, unknown>)[
 			property
 		];
-		return this.workflow.expression.getComplexParameterValue(
+		return this.workflow.expression[method](
 			this.node,
 			raw as string,
 			'webhook',

@@ -349,20 +349,26 @@ describe('OneChat simulator: faults', () => {
 		expect(limited.status).toBe(429);
 	});
 
+	/** Sends `count` singleMessage requests one after another and returns their HTTP statuses. */
+	async function sendStatuses(target: OneChatSimulator, count: number): Promise<number[]> {
+		const statuses: number[] = [];
+		for (let i = 0; i < count; i++) {
+			const response = await fetch(`${target.baseUrl}/singleMessage`, {
+				method: 'POST',
+				headers: { apikey: target.apiKey, 'content-type': 'application/json' },
+				body: JSON.stringify(message),
+			});
+			await response.text();
+			statuses.push(response.status);
+		}
+		return statuses;
+	}
+
 	test('rate-based faults draw one PRNG number per request (mulberry32, seeded)', async () => {
 		const other = await startOneChatSimulator({ seed: 7 });
 		try {
 			other.setFaults({ status503: { rate: 0.3 } });
-			const statuses: number[] = [];
-			for (let i = 0; i < 40; i++) {
-				const response = await fetch(`${other.baseUrl}/singleMessage`, {
-					method: 'POST',
-					headers: { apikey: other.apiKey, 'content-type': 'application/json' },
-					body: JSON.stringify(message),
-				});
-				await response.text();
-				statuses.push(response.status);
-			}
+			const statuses = await sendStatuses(other, 40);
 			const random = mulberry32(7);
 			const expected = statuses.map(() => (random() < 0.3 ? 503 : 200));
 			expect(statuses).toEqual(expected);
@@ -378,17 +384,7 @@ describe('OneChat simulator: faults', () => {
 			const other = await startOneChatSimulator({ seed });
 			try {
 				other.setFaults({ status429: { rate: 0.5 } });
-				const statuses: number[] = [];
-				for (let i = 0; i < 20; i++) {
-					const response = await fetch(`${other.baseUrl}/singleMessage`, {
-						method: 'POST',
-						headers: { apikey: other.apiKey, 'content-type': 'application/json' },
-						body: JSON.stringify(message),
-					});
-					await response.text();
-					statuses.push(response.status);
-				}
-				return statuses;
+				return await sendStatuses(other, 20);
 			} finally {
 				await other.close();
 			}
