@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -8,10 +7,11 @@ import {
 } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/requestOptions';
+import { routeOperation, type OperationRouter } from '../shared/router';
 import { messageDescription, messageOperations } from './resources/message';
 import { miniAppDescription, miniAppOperations } from './resources/miniApp';
 
-const router: Record<string, Record<string, { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> }>> = {
+const router: OperationRouter = {
 	message: messageOperations,
 	miniApp: miniAppOperations,
 };
@@ -60,12 +60,6 @@ export class OneChat implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const handler = router[resource]?.[operation];
-		if (!handler) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-		}
-		return await handler.execute.call(this);
+		return await routeOperation(this, router);
 	}
 }

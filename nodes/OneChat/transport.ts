@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
-import { apiError, type ItemOutcome } from '../shared/errors';
+import { apiError, outcomeForHttpStatus } from '../shared/errors';
 import { Redactor } from '../shared/redaction';
 import type { RetryPolicy } from '../shared/retry';
 import { callService, encodeBody, type BodyEncoding, type ServiceCallContext } from '../shared/serviceCall';
@@ -148,7 +148,7 @@ export class OneChatClient {
 					httpStatus: answer.status,
 					response: parsed as IDataObject,
 					itemIndex,
-					outcome: outcomeForStatus(answer.status),
+					outcome: outcomeForHttpStatus(answer.status),
 				},
 				this.redactor,
 			);
@@ -168,16 +168,11 @@ export class OneChatClient {
 				httpStatus: status,
 				response: text.slice(0, 500),
 				itemIndex,
-				outcome: outcomeForStatus(status),
+				outcome: outcomeForHttpStatus(status),
 			},
 			this.redactor,
 		);
 	}
-}
-
-/** 5xx other than 503 may come after the server acted; 4xx, 429 and 503 mean it did not. */
-function outcomeForStatus(status: number): ItemOutcome {
-	return status >= 500 && status !== 503 ? 'unknown' : 'failed';
 }
 
 function isUnauthorized(description: string | undefined, status: number): boolean {

@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { z } from '../shared/vendor';
-import { readFieldsBody, respondJson, type WebhookRequestLike, type WebhookResponseLike } from '../shared/webhook';
+import { readWebhookBody, respondJson, type WebhookRequestLike, type WebhookResponseLike } from '../shared/webhook';
 import { requiredText, userJid } from '../OneChat/schemas';
 import { OneChatClient, parseOneChatConnection } from '../OneChat/transport';
 
@@ -98,7 +98,7 @@ export class OneChatMiniAppTrigger implements INodeType {
 		};
 
 		const options = this.getNodeParameter('options', {}) as { maxBodyKb?: number };
-		const body = await readFieldsBody(request, (options.maxBodyKb ?? DEFAULT_MAX_BODY_KB) * 1024);
+		const body = await readWebhookBody(request, { maxBytes: (options.maxBodyKb ?? DEFAULT_MAX_BODY_KB) * 1024 });
 		if (!body.ok) return refuse(body.status, body.message);
 		const parsed = sessionBody.safeParse(body.fields);
 		if (!parsed.success) {

@@ -32,6 +32,11 @@ export function outcomeOf(error: Error): ItemOutcome {
 	return itemDetailsOf(error).outcome === 'unknown' ? 'unknown' : 'failed';
 }
 
+/** 5xx other than 503 may come after the server acted; 4xx, 429 and 503 mean it did not. */
+export function outcomeForHttpStatus(status: number): ItemOutcome {
+	return status >= 500 && status !== 503 ? 'unknown' : 'failed';
+}
+
 /** A parameter that cannot be used: names the field and says how to fix it. */
 export function invalidParameter(
 	node: INode,

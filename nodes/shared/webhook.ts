@@ -20,33 +20,75 @@ export interface WebhookResponseLike {
 	end(body?: string): unknown;
 }
 
+/** A file n8n received in a multipart body (formidable's file, stored in a temporary folder). */
+export interface UploadedFile {
+	filepath: string;
+	size: number;
+	mimetype?: string | null;
+	originalFilename?: string | null;
+}
+
 export type BodyResult =
-	| { ok: true; fields: IDataObject }
+	| { ok: true; fields: IDataObject; files: Record<string, UploadedFile> }
 	| { ok: false; status: 400 | 413 | 415; message: string };
 
-/** Reads a JSON or URL-encoded body as an object, refusing what is malformed, too large or of another type. */
-export async function readFieldsBody(request: WebhookRequestLike, maxBytes: number): Promise<BodyResult> {
+export interface BodyRules {
+	maxBytes: number;
+	/** Accept multipart/form-data (already parsed by n8n into `{ data, files }`). */
+	multipart?: boolean;
+}
+
+/**
+ * Reads a JSON, URL-encoded or (if allowed) multipart body as fields plus files, refusing what is
+ * malformed (400), too large (413) or of another type (415).
+ */
+export async function readWebhookBody(request: WebhookRequestLike, rules: BodyRules): Promise<BodyResult> {
+	const { maxBytes } = rules;
+	const type = (header(request, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+	if (rules.multipart && type === 'multipart/form-data') return multipartBody(request, maxBytes);
 	const declared = Number(header(request, 'content-length') ?? 0);
 	if (declared > maxBytes) return tooLarge(maxBytes);
-	const type = (header(request, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
 	if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') {
-		return { ok: false, status: 415, message: 'Send the body as application/json or application/x-www-form-urlencoded' };
+		const accepted = `application/json or application/x-www-form-urlencoded${rules.multipart ? ' or multipart/form-data' : ''}`;
+		return { ok: false, status: 415, message: `Send the body as ${accepted}` };
 	}
 	const raw = await rawBodyOf(request, maxBytes);
 	if (raw === 'too-large') return tooLarge(maxBytes);
 	if (raw === undefined) {
-		return isPlainObject(request.body) ? { ok: true, fields: request.body } : malformed('The body is empty');
+		return isPlainObject(request.body) ? fieldsOnly(request.body) : malformed('The body is empty');
 	}
 	const text = raw.toString('utf8');
-	if (type === 'application/x-www-form-urlencoded') {
-		return { ok: true, fields: Object.fromEntries(new URLSearchParams(text)) };
-	}
+	if (type === 'application/x-www-form-urlencoded') return fieldsOnly(Object.fromEntries(new URLSearchParams(text)));
 	try {
 		const parsed: unknown = JSON.parse(text);
-		return isPlainObject(parsed) ? { ok: true, fields: parsed } : malformed('The JSON body must be an object');
+		return isPlainObject(parsed) ? fieldsOnly(parsed) : malformed('The JSON body must be an object');
 	} catch {
 		return malformed('The body is not valid JSON');
 	}
+}
+
+function multipartBody(request: WebhookRequestLike, maxBytes: number): BodyResult {
+	const body = request.body as { data?: unknown; files?: unknown } | undefined;
+	if (!body || !isPlainObject(body.data ?? {})) return malformed('The multipart body could not be read');
+	const fields = (body.data ?? {}) as IDataObject;
+	const files: Record<string, UploadedFile> = {};
+	let size = JSON.stringify(fields).length;
+	for (const [name, value] of Object.entries((body.files ?? {}) as Record<string, unknown>)) {
+		if (Array.isArray(value)) return malformed(`Send one file in "${name}", not ${value.length}`);
+		const file = value as UploadedFile;
+		if (typeof file?.filepath !== 'string') continue;
+		files[name] = file;
+		size += file.size;
+	}
+	return size > maxBytes ? tooLarge(maxBytes) : { ok: true, fields, files };
+}
+
+/** A token a caller may send as a query parameter or as a body field (form or JSON). */
+export function tokenFrom(fields: IDataObject, query: IDataObject, name = 'token'): string | undefined {
+	for (const value of [fields[name], query[name]]) {
+		if (typeof value === 'string' && value !== '') return value;
+	}
+	return undefined;
 }
 
 async function rawBodyOf(request: WebhookRequestLike, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
@@ -83,6 +125,10 @@ function header(request: WebhookRequestLike, name: string): string | undefined {
 
 function isPlainObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+function fieldsOnly(fields: IDataObject): BodyResult {
+	return { ok: true, fields, files: {} };
 }
 
 function tooLarge(maxBytes: number): BodyResult {

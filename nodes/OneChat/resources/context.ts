@@ -1,32 +1,24 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { withItemDetails } from '../../shared/errors';
-import { runItemJobs } from '../../shared/itemRunner';
-import { ParameterReader } from '../../shared/parameters';
-import { readRequestOptions, type RequestOptions } from '../../shared/requestOptions';
+import { prepareOperationRun, runPerItem, type OperationRun } from '../../shared/operationRun';
 import { OneChatClient, parseOneChatConnection, type OneChatCredentialType } from '../transport';
 
-export interface OneChatRun {
-	client: OneChatClient;
-	params: ParameterReader;
-	options: RequestOptions;
-	context: IExecuteFunctions;
-}
+export { forTarget } from '../../shared/operationRun';
+
+export type OneChatRun = OperationRun<OneChatClient>;
 
 /** Everything that does not depend on the item is prepared once per run. */
 export async function prepareOneChatRun(
 	context: IExecuteFunctions,
 	credentialType: OneChatCredentialType = 'oneChatApi',
 ): Promise<OneChatRun> {
-	const node = context.getNode();
-	const connection = parseOneChatConnection(node, await context.getCredentials(credentialType));
-	const options = readRequestOptions(context);
-	const client = new OneChatClient(node, connection, {
-		timeoutMs: options.timeoutMs,
-		retry: options.retry,
-		maxConnectionsPerOrigin: Math.max(options.concurrency, 1),
+	return await prepareOperationRun(context, credentialType, (node, credentials, options) => {
+		return new OneChatClient(node, parseOneChatConnection(node, credentials), {
+			timeoutMs: options.timeoutMs,
+			retry: options.retry,
+			maxConnectionsPerOrigin: options.concurrency,
+		});
 	});
-	return { client, params: new ParameterReader(context), options, context };
 }
 
 /** One request per input item, run with the node's concurrency; failures name their item. */
@@ -35,15 +27,5 @@ export async function runOneChatItems(
 	job: (run: OneChatRun, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 	credentialType?: OneChatCredentialType,
 ): Promise<INodeExecutionData[][]> {
-	const run = await prepareOneChatRun(context, credentialType);
-	return await runItemJobs(context, run.options.concurrency, async (itemIndex) => await job(run, itemIndex));
-}
-
-/** Adds the item's target (jid, domain...) to an error so "continue on fail" output says whom it was for. */
-export async function forTarget<T>(target: IDataObject, promise: Promise<T>): Promise<T> {
-	try {
-		return await promise;
-	} catch (error) {
-		throw error instanceof Error ? withItemDetails(error, target) : error;
-	}
+	return await runPerItem(await prepareOneChatRun(context, credentialType), job);
 }

@@ -1,0 +1,54 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/requestOptions';
+import { routeOperation, type OperationRouter } from '../shared/router';
+import { messageDescription, messageOperations } from './resources/message';
+import { panelRequestDescription, panelRequestOperations } from './resources/panelRequest';
+
+const router: OperationRouter = {
+	message: messageOperations,
+	panelRequest: panelRequestOperations,
+};
+
+export class Operator implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Operator Panel',
+		name: 'operator',
+		icon: { light: 'file:operator.svg', dark: 'file:operator.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: "Hand site users' messages to the Operator control panel and answer the panel's requests",
+		defaults: { name: 'Operator Panel' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'operatorApi', required: true, displayOptions: { show: { resource: ['message'] } } }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Message', value: 'message' },
+					{ name: 'Panel Request', value: 'panelRequest' },
+				],
+				default: 'message',
+			},
+			...messageDescription,
+			...panelRequestDescription,
+			{ ...requestOptionsProperty(), displayOptions: { show: { resource: ['message'] } } },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperation(this, router);
+	}
+}

@@ -1,0 +1,144 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { invalidParameter } from '../../../shared/errors';
+import { forTarget, runPerItem } from '../../../shared/operationRun';
+import { parseParameters } from '../../../shared/validation';
+import { z } from '../../../shared/vendor';
+import { photo, positiveId } from '../../schemas';
+import type { PanelMessage } from '../../transport';
+import { prepareOperatorRun, type OperatorRun } from '../context';
+
+const show = { show: { resource: ['message'], operation: ['sendToControlPanel'] } };
+const DEFAULT_MAX_FILE_MB = 10;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'number',
+		required: true,
+		default: 0,
+		description: 'ID of the site user who wrote the message',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'number',
+		required: true,
+		default: 0,
+		description: 'ID of the bot (operator profile) the user wrote to',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description: 'Message text. May be empty when a photo or file is attached.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Public Photos',
+		name: 'attaches',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Photo',
+		default: {},
+		description: 'Photos anyone can open by URL (sent as "attaches")',
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Photo',
+				name: 'photos',
+				values: [
+					{ displayName: 'File URL', name: 'file_url', type: 'string', default: '', description: 'URL of the original photo' },
+					{ displayName: 'Thumbnail URL', name: 'big', type: 'string', default: '', description: 'URL of a normal-size thumbnail' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Attach File',
+		name: 'sendFile',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to send a file from the input item (a photo that is not public), as "attach"',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field of the input item holding the file',
+		displayOptions: { show: { ...show.show, sendFile: [true] } },
+	},
+	{
+		displayName: 'Max File Size (MB)',
+		name: 'maxFileSizeMb',
+		type: 'number',
+		typeOptions: { minValue: 0.001 },
+		default: 10,
+		description: 'A larger file is refused before anything is sent',
+		displayOptions: { show: { ...show.show, sendFile: [true] } },
+	},
+];
+
+const schema = z.object({
+	user_id: positiveId,
+	contact_id: positiveId,
+	message: z.string({ invalid_type_error: 'must be text' }).default(''),
+	attaches: z.array(photo).default([]),
+});
+
+const labels = { user_id: 'User ID', contact_id: 'Contact ID', message: 'Message', attaches: 'Public Photos' };
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runPerItem(await prepareOperatorRun(this), send);
+}
+
+async function send(run: OperatorRun, itemIndex: number): Promise<IDataObject> {
+	const { params, node, client } = run;
+	const photos = (params.get<IDataObject>('attaches', itemIndex, {}).photos ?? []) as IDataObject[];
+	const fields = parseParameters(
+		node,
+		schema,
+		{
+			user_id: params.get('userId', itemIndex),
+			contact_id: params.get('contactId', itemIndex),
+			message: params.get('message', itemIndex, ''),
+			attaches: photos.map((entry) => ({ file_url: entry.file_url, big: entry.big === '' ? undefined : entry.big })),
+		},
+		labels,
+		itemIndex,
+	);
+	const message: PanelMessage = { ...fields, attach: await attachedFile(run, itemIndex) };
+	if (message.message.trim() === '' && message.attaches.length === 0 && !message.attach) {
+		throw invalidParameter(node, 'Message', 'is empty and nothing is attached', itemIndex, 'Write a message, add a public photo or attach a file.');
+	}
+	const target = { user_id: fields.user_id, contact_id: fields.contact_id };
+	const answer = await forTarget(target, client.sendMessage(message, itemIndex));
+	return { ...target, ...answer };
+}
+
+async function attachedFile(run: OperatorRun, itemIndex: number): Promise<PanelMessage['attach']> {
+	const { params, context, node } = run;
+	if (!params.get<boolean>('sendFile', itemIndex, false)) return undefined;
+	const property = params.get<string>('binaryPropertyName', itemIndex, 'data');
+	const binary = context.helpers.assertBinaryData(itemIndex, property);
+	const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+	const maxMb = params.get<number>('maxFileSizeMb', itemIndex, DEFAULT_MAX_FILE_MB);
+	if (bytes.length > maxMb * 1024 * 1024) {
+		throw invalidParameter(
+			node,
+			'Input Binary Field',
+			`the file "${binary.fileName ?? property}" has ${bytes.length} bytes, more than the ${maxMb} MB allowed`,
+			itemIndex,
+			'Raise "Max File Size (MB)", or send the photo as a public URL.',
+		);
+	}
+	return { bytes, fileName: binary.fileName ?? 'attachment', mimeType: binary.mimeType ?? 'application/octet-stream' };
+}

@@ -1,0 +1,48 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { ParameterReader } from '../../../shared/parameters';
+import { parseParameters } from '../../../shared/validation';
+import type { ZodTypeAny } from '../../../shared/vendor';
+
+/**
+ * Answers the panel's pending request (the Operator Trigger waits for it) after checking the shape
+ * the panel expects. A wrong shape never leaves: the panel gets a 500 and the execution an error
+ * naming the field. The first input item is answered, as n8n's Respond to Webhook node does.
+ */
+export async function answerPanel(
+	context: IExecuteFunctions,
+	schema: ZodTypeAny,
+	labels: Record<string, string>,
+	read: (params: ParameterReader) => unknown,
+): Promise<INodeExecutionData[][]> {
+	const params = new ParameterReader(context);
+	let answer: IDataObject | undefined;
+	let failure: NodeOperationError | undefined;
+	try {
+		answer = parseParameters(context.getNode(), schema, read(params), labels, 0) as IDataObject;
+	} catch (error) {
+		failure = error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
+	}
+	if (!answer || failure) {
+		await context.sendResponse({
+			statusCode: 500,
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+			body: { error: 'The site could not build a valid answer' },
+		});
+		const error = failure ?? new NodeOperationError(context.getNode(), 'No answer was built');
+		if (!context.continueOnFail()) throw error;
+		return [[{ json: { error: error.message }, pairedItem: { item: 0 } }]];
+	}
+	await context.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: answer });
+	return [[{ json: answer, pairedItem: { item: 0 } }]];
+}
+
+/** Reads a list parameter that may be a JSON text (typed in the editor) or an array (from an expression). */
+export function listParameter(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value === '' ? '[]' : value) as unknown;
+	} catch {
+		return value;
+	}
+}

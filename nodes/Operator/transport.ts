@@ -1,0 +1,121 @@
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+
+import { apiError, outcomeForHttpStatus } from '../shared/errors';
+import { Redactor } from '../shared/redaction';
+import type { RetryPolicy } from '../shared/retry';
+import { callService, type ServiceCallContext } from '../shared/serviceCall';
+import { parseParameters } from '../shared/validation';
+import { FormData, z } from '../shared/vendor';
+
+/** The only place that knows the Operator API: its endpoint, the `token` field and its answers. */
+
+export const OPERATOR = 'Operator panel';
+
+const connectionSchema = z.object({
+	apiUrl: z
+		.string()
+		.trim()
+		.url('must be the full URL of the Operator API endpoint')
+		.refine((url) => /^https?:\/\//i.test(url), 'must start with http:// or https://'),
+	apiToken: z.string().min(1, 'is empty'),
+	webhookToken: z.string().default(''),
+	ignoreSslIssues: z.boolean().default(false),
+});
+
+export type OperatorConnection = z.output<typeof connectionSchema>;
+
+export function parseOperatorConnection(node: INode, credentials: ICredentialDataDecryptedObject): OperatorConnection {
+	return parseParameters(
+		node,
+		connectionSchema,
+		credentials,
+		{ apiUrl: 'API Endpoint URL (credential)', apiToken: 'API Token (credential)' },
+		0,
+	);
+}
+
+export interface PanelMessage {
+	user_id: number;
+	contact_id: number;
+	message: string;
+	attaches: Array<{ file_url: string; big?: string }>;
+	attach?: { bytes: Buffer; fileName: string; mimeType: string };
+}
+
+export interface OperatorTuning {
+	timeoutMs?: number;
+	retry?: RetryPolicy;
+	maxConnectionsPerOrigin?: number;
+}
+
+export class OperatorClient {
+	readonly redactor: Redactor;
+
+	private readonly call: ServiceCallContext;
+
+	constructor(
+		node: INode,
+		private readonly connection: OperatorConnection,
+		private readonly tuning: OperatorTuning = {},
+	) {
+		this.redactor = new Redactor([connection.apiToken, connection.webhookToken]);
+		this.call = {
+			node,
+			service: OPERATOR,
+			redactor: this.redactor,
+			retry: tuning.retry,
+			transport: { ignoreSslIssues: connection.ignoreSslIssues, maxConnectionsPerOrigin: tuning.maxConnectionsPerOrigin },
+		};
+	}
+
+	/** "Send message to control panel": multipart/form-data with the token and action=message_sent. */
+	async sendMessage(message: PanelMessage, itemIndex: number): Promise<IDataObject> {
+		const form = new FormData();
+		form.append('token', this.connection.apiToken);
+		form.append('action', 'message_sent');
+		form.append('user_id', String(message.user_id));
+		form.append('contact_id', String(message.contact_id));
+		form.append('message', message.message);
+		// PHP-style nesting, which the panel's backend (PHP) turns into an array of photo objects.
+		message.attaches.forEach((photo, index) => {
+			form.append(`attaches[${index}][file_url]`, photo.file_url);
+			if (photo.big) form.append(`attaches[${index}][big]`, photo.big);
+		});
+		if (message.attach) {
+			const { bytes, fileName, mimeType } = message.attach;
+			form.append('attach', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }), fileName);
+		}
+		const answer = await callService(
+			this.call,
+			{ method: 'POST', url: this.connection.apiUrl, headers: { accept: 'application/json' }, body: form, timeoutMs: this.tuning.timeoutMs },
+			itemIndex,
+		);
+		if (answer.status >= 200 && answer.status < 300) {
+			return answer.json && typeof answer.json === 'object' ? (answer.json as IDataObject) : { response: answer.text };
+		}
+		const body = answer.json as { error?: unknown; message?: unknown } | undefined;
+		const reason = typeof body?.error === 'string' ? body.error : typeof body?.message === 'string' ? body.message : undefined;
+		throw apiError(
+			this.call.node,
+			{
+				service: OPERATOR,
+				message: reason ?? `HTTP ${answer.status}`,
+				description: hintFor(answer.status),
+				httpStatus: answer.status,
+				response: answer.json ?? answer.text.slice(0, 500),
+				itemIndex,
+				outcome: outcomeForHttpStatus(answer.status),
+			},
+			this.redactor,
+		);
+	}
+}
+
+function hintFor(status: number): string | undefined {
+	if (status === 401 || status === 403) return 'The panel refused the token. Check "API Token" in the Operator Panel API credential.';
+	if (status === 404) return 'Check "API Endpoint URL" in the Operator Panel API credential.';
+	if (status === 413) return 'The attachment is too large for the panel; lower "Max File Size" or send a public photo URL instead.';
+	if (status === 429 || status === 503) return 'The panel is busy and retries ran out. Lower "Concurrency" or raise "Retries".';
+	if (status === 400 || status === 422) return 'The panel refused the message; its answer is under "error details".';
+	return undefined;
+}

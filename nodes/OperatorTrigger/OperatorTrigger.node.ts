@@ -1,0 +1,148 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { z } from '../shared/vendor';
+import {
+	readWebhookBody,
+	respondJson,
+	secretsEqual,
+	tokenFrom,
+	type WebhookRequestLike,
+	type WebhookResponseLike,
+} from '../shared/webhook';
+import type { OperatorEvent } from './events/event';
+import { operatorReply } from './events/operatorReply';
+import { privateMediaRequested } from './events/privateMediaRequested';
+import { userInfoRequested } from './events/userInfoRequested';
+
+const EVENTS: Record<string, OperatorEvent> = Object.fromEntries(
+	[operatorReply, userInfoRequested, privateMediaRequested].map((event) => [event.value, event]),
+);
+const REQUEST_EVENTS = [userInfoRequested.value, privateMediaRequested.value];
+const DEFAULT_MAX_BODY_KB = 10 * 1024;
+
+// The panel calls these URLs itself (the administrator enters them in the panel), so nothing is
+// registered remotely and the node has no webhookMethods lifecycle. Each event has its own path.
+// For the two request events: with "Respond" = Operator answer node, a run that ends without an
+// answer gives the panel a 500 (responseCode), never an empty 200; with "When Last Node Finishes"
+// n8n answers the last node's first item and a failed run with a 500.
+const OPERATOR_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		path: '={{$parameter["event"]}}',
+		responseMode: '={{$parameter["event"] === "operatorReply" ? "onReceived" : $parameter["respond"]}}',
+		responseCode: '={{$parameter["event"] !== "operatorReply" && $parameter["respond"] === "responseNode" ? 500 : 200}}',
+		responseData: '={{$parameter["event"] !== "operatorReply" && $parameter["respond"] === "lastNode" ? "firstEntryJson" : undefined}}',
+	},
+];
+
+const webhookTokenSchema = z.object({ webhookToken: z.string().min(1) });
+
+export class OperatorTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Operator Panel Trigger',
+		name: 'operatorTrigger',
+		icon: { light: 'file:operator.svg', dark: 'file:operator.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when the Operator control panel calls the site: operator replies and requests for user data',
+		defaults: { name: 'Operator Panel Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'operatorApi', required: true }],
+		webhooks: OPERATOR_WEBHOOKS,
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: Object.values(EVENTS).map(({ name, value, description }) => ({ name, value, description })),
+				default: 'operatorReply',
+			},
+			{
+				displayName:
+					'Enter this node\'s production URL in the panel for this event. Calls without the credential\'s webhook token get 401 and start nothing.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Respond',
+				name: 'respond',
+				type: 'options',
+				options: [
+					{
+						name: 'Using Operator Panel Answer Node',
+						value: 'responseNode',
+						description: 'The Operator Panel node (Panel Request → Answer ...) checks and sends the answer',
+					},
+					{
+						name: 'When Last Node Finishes',
+						value: 'lastNode',
+						description: 'The first item of the last node is the answer; end the workflow with an Operator Panel answer node so its shape is checked',
+					},
+				],
+				default: 'responseNode',
+				displayOptions: { show: { event: REQUEST_EVENTS } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 10240,
+						description: 'Larger calls (files included) are refused with 413 before any execution',
+					},
+				],
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const response = this.getResponseObject() as unknown as WebhookResponseLike;
+		const refuse = (status: number, error: string): IWebhookResponseData => {
+			respondJson(response, status, { error });
+			return { noWebhookResponse: true };
+		};
+		const event = EVENTS[this.getNodeParameter('event') as string];
+		const credentials = webhookTokenSchema.safeParse(await this.getCredentials('operatorApi'));
+		if (!event || !credentials.success) {
+			this.logger.error('Operator Panel Trigger: the credential has no webhook token; every call is refused');
+			return refuse(500, 'The site is not configured to receive this call');
+		}
+
+		const options = this.getNodeParameter('options', {}) as { maxBodyKb?: number };
+		const request = this.getRequestObject() as unknown as WebhookRequestLike;
+		const body = await readWebhookBody(request, { maxBytes: (options.maxBodyKb ?? DEFAULT_MAX_BODY_KB) * 1024, multipart: true });
+		if (!body.ok) return refuse(body.status, body.message);
+
+		const token = tokenFrom(body.fields, this.getQueryData() as IDataObject);
+		if (token === undefined || !secretsEqual(token, credentials.data.webhookToken)) return refuse(401, 'Invalid token');
+
+		const parsed = event.schema.safeParse(body.fields);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			return refuse(400, `"${issue.path.join('.')}" ${issue.message}`);
+		}
+		const fields = parsed.data as IDataObject;
+		if (event === operatorReply && fields.message === '' && !body.files.attach) return refuse(400, 'The reply has neither a message nor a file');
+		return { workflowData: [[await event.toItem(this, fields, body.files)]] };
+	}
+}
