@@ -13,7 +13,8 @@ import { NodeTypeRegistry } from '../engine/runtime';
 /**
  * Sends a credential's declarative test request the way n8n's credential tester does: expressions
  * resolved with `$credentials` by n8n-workflow's expression engine, the `authenticate` headers
- * added, the JSON body posted, then the `responseSuccessBody` rules applied to the answer.
+ * added, the body posted (JSON unless it is text), then the `responseCode` and
+ * `responseSuccessBody` rules applied to the answer.
  */
 export async function runCredentialTest(
 	credentialType: ICredentialType,
@@ -32,16 +33,26 @@ export async function runCredentialTest(
 		return value;
 	};
 	const request = test.request;
-	const headers = resolve((credentialType.authenticate as IAuthenticateGeneric).properties.headers ?? {}) as Record<string, string>;
-	const response = await fetch(`${String(resolve(request.baseURL))}${String(resolve(request.url))}`, {
+	const authHeaders = (credentialType.authenticate as IAuthenticateGeneric | undefined)?.properties.headers ?? {};
+	const headers = resolve({ 'content-type': 'application/json', ...request.headers, ...authHeaders }) as Record<string, string>;
+	const body = resolve(request.body);
+	const response = await fetch(`${String(resolve(request.baseURL ?? ''))}${String(resolve(request.url))}`, {
 		method: request.method,
-		headers: { ...headers, 'content-type': 'application/json' },
-		body: JSON.stringify(resolve(request.body)),
+		headers,
+		body: typeof body === 'string' ? body : JSON.stringify(body),
 	});
-	const body = (await response.json()) as IDataObject;
-	if (!response.ok) return { status: 'Error', message: `HTTP ${response.status}`, httpStatus: response.status };
+	const text = await response.text();
 	for (const rule of test.rules ?? []) {
-		if (rule.type === 'responseSuccessBody' && body[rule.properties.key] === rule.properties.value) {
+		if (rule.type === 'responseCode' && response.status === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message, httpStatus: response.status };
+		}
+	}
+	if (!response.ok && !request.ignoreHttpStatusErrors) {
+		return { status: 'Error', message: `HTTP ${response.status}`, httpStatus: response.status };
+	}
+	const json = (text.startsWith('{') ? JSON.parse(text) : {}) as IDataObject;
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && json[rule.properties.key] === rule.properties.value) {
 			return { status: 'Error', message: rule.properties.message, httpStatus: response.status };
 		}
 	}

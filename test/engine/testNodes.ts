@@ -17,6 +17,7 @@ import {
 
 export const MANUAL_TRIGGER_TYPE = 'test.manualTrigger';
 export const ITEMS_TYPE = 'test.items';
+export const FILES_TYPE = 'test.files';
 
 /**
  * Like n8n's Manual Trigger: a trigger() that, in a manual run, emits one empty item.
@@ -96,8 +97,42 @@ export class TestItems implements INodeType {
 	}
 }
 
+/**
+ * Emits one item per element of its JSON parameter `files` ({json, fileName, mimeType, base64}),
+ * each with the decoded bytes stored as n8n binary data under `data`.
+ */
+export class TestFiles implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Files',
+		name: 'files',
+		group: ['transform'],
+		version: 1,
+		description: 'Emits items carrying binary data',
+		defaults: { name: 'Files' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Array<{
+			json?: IDataObject;
+			fileName: string;
+			mimeType: string;
+			base64: string;
+		}>;
+		const out: INodeExecutionData[] = [];
+		for (const file of files) {
+			const data = await this.helpers.prepareBinaryData(Buffer.from(file.base64, 'base64'), file.fileName, file.mimeType);
+			out.push({ json: file.json ?? {}, binary: { data }, pairedItem: { item: 0 } });
+		}
+		return [out];
+	}
+}
+
 /** Type name -> instance, merged into every runWorkflow() node-type registry. */
 export const TEST_NODE_TYPES: Record<string, INodeType> = {
 	[MANUAL_TRIGGER_TYPE]: new TestManualTrigger(),
 	[ITEMS_TYPE]: new TestItems(),
+	[FILES_TYPE]: new TestFiles(),
 };
