@@ -4,11 +4,17 @@ const SECRET_QUERY_KEYS = /([?&](?:access_?token|token|api_?key|apikey|key|secre
 const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
-	private readonly secrets: string[];
+	private secrets: string[];
 
 	constructor(secrets: ReadonlyArray<string | undefined | null>) {
 		// Longest first so that a secret containing another one is masked whole.
 		this.secrets = [...new Set(secrets.filter(isMaskable))].sort((a, b) => b.length - a.length);
+	}
+
+	/** Adds a secret learnt during a run (an access token just obtained, for example). */
+	addSecret(secret: string | undefined | null): void {
+		if (!isMaskable(secret) || this.secrets.includes(secret)) return;
+		this.secrets = [...this.secrets, secret].sort((a, b) => b.length - a.length);
 	}
 
 	withSecrets(more: ReadonlyArray<string | undefined | null>): Redactor {

@@ -1,0 +1,75 @@
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class OpenPlatformApi implements ICredentialType {
+	name = 'openPlatformApi';
+
+	displayName = 'OpenPlatform API';
+
+	icon: Icon = { light: 'file:../nodes/OpenPlatform/openplatform.svg', dark: 'file:../nodes/OpenPlatform/openplatform.dark.svg' };
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-openplatform-operator-onechat/n8n-nodes-openplatform-operator-onechat#openplatform-credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'OpenPlatform URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://intranet.example.com',
+			description: 'Notify, badge, users and verify URLs handed to the nodes must be on this origin; others are refused',
+		},
+		{
+			displayName: 'Origin Token',
+			name: 'originToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The app\'s origin token, sent as X-Origin. Leave empty when OpenPlatform accepts the app by its IP address.',
+		},
+		{
+			displayName: 'App Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'For User → Get Many: the app token (appid-userid-checksum-checksum) from the "users" URL of a verify response. Alternatively paste that whole URL below.',
+		},
+		{
+			displayName: 'Users URL (With Token)',
+			name: 'usersTokenUrl',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'https://intranet.example.com/api/users/?accesstoken=...',
+			description: 'The "users" URL of a verify response (used instead of the App Access Token when given)',
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'ignoreSslIssues',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to accept invalid TLS certificates, for self-hosted servers with their own certificates',
+		},
+	];
+
+	// Reads one user: no notification is sent. Without an app token it only checks that an
+	// OpenPlatform answers at the URL (a refused token is OpenPlatform's own JSON error).
+	test: ICredentialTestRequest = {
+		request: {
+			url:
+				'={{ ($credentials.usersTokenUrl || ($credentials.url.replace(/\\/+$/, "") + "/api/users/?accesstoken=" + encodeURIComponent($credentials.accessToken || "none"))) + "&limit=1" }}',
+			method: 'GET',
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
+			headers: { 'x-origin': '={{$credentials.originToken || ""}}' },
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 400, message: 'OpenPlatform refused the app access token or origin token' } },
+			{ type: 'responseCode', properties: { value: 401, message: 'This URL answered with a login page: check "OpenPlatform URL"' } },
+			{ type: 'responseCode', properties: { value: 404, message: 'No OpenPlatform API at this URL' } },
+		],
+	};
+}

@@ -1,0 +1,264 @@
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { apiError, invalidParameter, outcomeForHttpStatus } from '../shared/errors';
+import { Redactor } from '../shared/redaction';
+import type { RetryPolicy } from '../shared/retry';
+import { callService, type ServiceAnswer, type ServiceCallContext } from '../shared/serviceCall';
+import { parseParameters, parseResponse } from '../shared/validation';
+import { z, type ZodTypeAny } from '../shared/vendor';
+import { OPENPLATFORM_ERRORS, TOKEN_ERROR_CODES } from './errorCodes';
+
+/**
+ * The only place that knows OpenPlatform's URLs and answers. Every URL handed in by a workflow is
+ * checked against the credential's origin first, so tokens never travel to another host.
+ */
+
+export const OPENPLATFORM = 'OpenPlatform';
+
+/** Kinds of per-user URL OpenPlatform hands out, with the paths they must have. */
+const URL_PATHS = {
+	notify: ['/api/notify/'],
+	badge: ['/api/badge/'],
+	users: ['/api/users/'],
+	verify: ['/verify/', '/api/verify/'],
+} as const;
+export type OpenPlatformUrlKind = keyof typeof URL_PATHS;
+
+/** OpenPlatform blocks an IP after 11 token failures; a run stops well before that. */
+export const TOKEN_ERROR_LIMIT = 5;
+
+const baseUrl = z
+	.string()
+	.trim()
+	.url('must be the address of your OpenPlatform, such as https://intranet.example.com')
+	.refine((url) => /^https?:\/\//i.test(url), 'must start with http:// or https://')
+	.transform((url) => url.replace(/\/+$/, ''));
+
+const apiConnectionSchema = z.object({
+	url: baseUrl,
+	originToken: z.string().default(''),
+	accessToken: z.string().default(''),
+	usersTokenUrl: z.string().trim().default(''),
+	ignoreSslIssues: z.boolean().default(false),
+});
+
+const oauthConnectionSchema = z.object({
+	url: baseUrl,
+	clientId: z.string().trim().min(1, 'is empty'),
+	clientSecret: z.string().min(1, 'is empty'),
+	ignoreSslIssues: z.boolean().default(false),
+});
+
+export type OpenPlatformApiConnection = z.output<typeof apiConnectionSchema>;
+export type OpenPlatformOAuthConnection = z.output<typeof oauthConnectionSchema>;
+
+export function parseApiConnection(node: INode, credentials: ICredentialDataDecryptedObject): OpenPlatformApiConnection {
+	return parseParameters(node, apiConnectionSchema, credentials, { url: 'OpenPlatform URL (credential)' }, 0);
+}
+
+export function parseOAuthConnection(node: INode, credentials: ICredentialDataDecryptedObject): OpenPlatformOAuthConnection {
+	return parseParameters(
+		node,
+		oauthConnectionSchema,
+		credentials,
+		{ url: 'OpenPlatform URL (credential)', clientId: 'Client ID (credential)', clientSecret: 'Client Secret (credential)' },
+		0,
+	);
+}
+
+export interface OpenPlatformTuning {
+	timeoutMs?: number;
+	retry?: RetryPolicy;
+	maxConnectionsPerOrigin?: number;
+}
+
+const errorList = z.array(z.object({ name: z.string(), error: z.string().optional() }).passthrough()).min(1);
+const success = z.object({ success: z.literal(true) }).passthrough();
+const tokenAnswer = z.object({ access_token: z.string().min(1), expire: z.string() }).passthrough();
+const userRecord = z.object({ id: z.union([z.string(), z.number()]) }).passthrough();
+const usersPage = z
+	.object({
+		items: z.array(userRecord),
+		page: z.number().nullable().optional(),
+		pages: z.number().nullable().optional(),
+		count: z.number().nullable().optional(),
+	})
+	.passthrough();
+const verifyMeta = z.object({ id: z.union([z.string(), z.number()]), profile: userRecord }).passthrough();
+
+export type UsersPage = z.output<typeof usersPage>;
+
+export class OpenPlatformClient {
+	readonly redactor: Redactor;
+
+	private readonly call: ServiceCallContext;
+
+	private tokenErrors = 0;
+
+	private blocked = false;
+
+	constructor(
+		private readonly node: INode,
+		private readonly origin: string,
+		private readonly headers: Record<string, string>,
+		secrets: string[],
+		ignoreSslIssues: boolean,
+		private readonly tuning: OpenPlatformTuning = {},
+	) {
+		this.redactor = new Redactor(secrets);
+		this.call = {
+			node,
+			service: OPENPLATFORM,
+			redactor: this.redactor,
+			retry: tuning.retry,
+			transport: { ignoreSslIssues, maxConnectionsPerOrigin: tuning.maxConnectionsPerOrigin },
+		};
+	}
+
+	static forApi(node: INode, connection: OpenPlatformApiConnection, tuning?: OpenPlatformTuning): OpenPlatformClient {
+		const headers: Record<string, string> = connection.originToken ? { 'x-origin': connection.originToken } : {};
+		const secrets = [connection.originToken, connection.accessToken, connection.usersTokenUrl];
+		return new OpenPlatformClient(node, connection.url, headers, secrets, connection.ignoreSslIssues, tuning);
+	}
+
+	static forOAuth(node: INode, connection: OpenPlatformOAuthConnection, tuning?: OpenPlatformTuning): OpenPlatformClient {
+		return new OpenPlatformClient(node, connection.url, {}, [connection.clientSecret], connection.ignoreSslIssues, tuning);
+	}
+
+	/** The users URL from the credential: the pasted URL, or one built from the app token. */
+	static usersUrlOf(connection: OpenPlatformApiConnection): string | undefined {
+		if (connection.usersTokenUrl) return connection.usersTokenUrl;
+		if (connection.accessToken) return `${connection.url}/api/users/?accesstoken=${encodeURIComponent(connection.accessToken)}`;
+		return undefined;
+	}
+
+	/** Refuses (before any request) a URL that is not an OpenPlatform URL of this kind on the credential's origin. */
+	checkUrl(value: unknown, kind: OpenPlatformUrlKind, field: string, itemIndex: number): URL {
+		const text = typeof value === 'string' ? value.trim() : '';
+		let url: URL | undefined;
+		try {
+			url = new URL(text);
+		} catch {
+			url = undefined;
+		}
+		if (!url || text === '') {
+			throw invalidParameter(this.node, field, `must be the ${kind} URL OpenPlatform hands out (${this.origin}${URL_PATHS[kind][0]}?accesstoken=...)`, itemIndex);
+		}
+		if (url.origin !== new URL(this.origin).origin) {
+			throw invalidParameter(
+				this.node,
+				field,
+				`points to ${url.origin}, not to the OpenPlatform of the credential (${new URL(this.origin).origin}); nothing was sent`,
+				itemIndex,
+				'Tokens are only ever sent to the OpenPlatform URL set in the credential.',
+			);
+		}
+		if (!(URL_PATHS[kind] as readonly string[]).includes(url.pathname) || !url.searchParams.get('accesstoken')) {
+			throw invalidParameter(this.node, field, `is not an OpenPlatform ${kind} URL (expected ${URL_PATHS[kind].join(' or ')}?accesstoken=...)`, itemIndex);
+		}
+		return url;
+	}
+
+	async notify(url: URL, message: { type: number; body: string; data: string }, itemIndex: number): Promise<void> {
+		const answer = await this.send('POST', url, itemIndex, JSON.stringify(message));
+		this.parse(success, answer, itemIndex);
+	}
+
+	async incrementBadge(url: URL, itemIndex: number): Promise<void> {
+		this.parse(success, await this.send('GET', url, itemIndex), itemIndex);
+	}
+
+	async usersPage(url: URL, query: Record<string, string>, itemIndex: number): Promise<UsersPage> {
+		const pageUrl = new URL(url);
+		for (const [key, value] of Object.entries(query)) pageUrl.searchParams.set(key, value);
+		return this.parse(usersPage, await this.send('GET', pageUrl, itemIndex), itemIndex);
+	}
+
+	async verify(url: URL, itemIndex: number): Promise<IDataObject> {
+		return this.parse(verifyMeta, await this.send('GET', url, itemIndex), itemIndex) as IDataObject;
+	}
+
+	authorizationUrl(clientId: string, redirectUri: string): string {
+		const query = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri });
+		return `${this.origin}/oauth/authorize/?${query.toString()}`;
+	}
+
+	async exchangeCode(code: string, clientId: string, clientSecret: string, itemIndex: number): Promise<{ access_token: string; expire: string }> {
+		this.redactor.addSecret(code);
+		const body = JSON.stringify({ code, client_id: clientId, client_secret: clientSecret });
+		const answer = await this.send('POST', new URL(`${this.origin}/oauth/token/`), itemIndex, body);
+		const token = this.parse(tokenAnswer, answer, itemIndex);
+		this.redactor.addSecret(token.access_token);
+		return token;
+	}
+
+	async profile(accessToken: string, itemIndex: number): Promise<IDataObject> {
+		this.redactor.addSecret(accessToken);
+		const answer = await this.send('GET', new URL(`${this.origin}/oauth/profile/`), itemIndex, undefined, {
+			authorization: `Bearer ${accessToken}`,
+		});
+		return this.parse(userRecord, answer, itemIndex) as IDataObject;
+	}
+
+	private async send(method: 'GET' | 'POST', url: URL, itemIndex: number, body?: string, extraHeaders: Record<string, string> = {}): Promise<ServiceAnswer> {
+		this.guardAgainstBlocking(itemIndex);
+		const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const answer = await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
+		if (answer.status >= 200 && answer.status < 300) return answer;
+		throw this.failure(answer, itemIndex);
+	}
+
+	private parse<S extends ZodTypeAny>(schema: S, answer: ServiceAnswer, itemIndex: number): z.output<S> {
+		return parseResponse(this.node, OPENPLATFORM, schema, answer.json, itemIndex, this.redactor, answer.status);
+	}
+
+	/** A run stops sending once token errors pile up, before OpenPlatform blocks the whole n8n server. */
+	private guardAgainstBlocking(itemIndex: number): void {
+		if (!this.blocked && this.tokenErrors < TOKEN_ERROR_LIMIT) return;
+		throw new NodeOperationError(
+			this.node,
+			this.blocked
+				? 'OpenPlatform: not sent, because OpenPlatform has blocked this n8n server\'s IP address in this run'
+				: `OpenPlatform: not sent, because ${this.tokenErrors} requests of this run were refused for their token or origin`,
+			{
+				itemIndex,
+				description:
+					'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens, then run again.',
+			},
+		);
+	}
+
+	private failure(answer: ServiceAnswer, itemIndex: number) {
+		const parsed = errorList.safeParse(answer.json);
+		const first = parsed.success ? parsed.data[0] : undefined;
+		const known = first ? OPENPLATFORM_ERRORS[first.name] : undefined;
+		if (first && TOKEN_ERROR_CODES.has(first.name)) this.tokenErrors++;
+		if (first?.name === 'error-blocked-ip') this.blocked = true;
+		let message: string;
+		if (known) message = `${known.message} (${first?.name})`;
+		else if (first) message = first.error ?? first.name;
+		else message = describeNonJson(answer);
+		return apiError(
+			this.node,
+			{
+				service: OPENPLATFORM,
+				message,
+				description: known?.hint,
+				httpStatus: answer.status,
+				response: answer.json ?? answer.text.slice(0, 300),
+				itemIndex,
+				outcome: outcomeForHttpStatus(answer.status),
+			},
+			this.redactor,
+		);
+	}
+}
+
+function describeNonJson(answer: ServiceAnswer): string {
+	if (answer.status === 401) return 'OpenPlatform answered with its login page (HTTP 401): wrong method or URL for this call';
+	if (answer.status === 404) return 'OpenPlatform does not know this route (HTTP 404)';
+	if (answer.status === 400) return 'OpenPlatform refused the request (HTTP 400, not JSON)';
+	return `HTTP ${answer.status}`;
+}
