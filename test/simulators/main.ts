@@ -7,6 +7,7 @@
  * and add it to SIMULATORS below.
  */
 import { startOneChatSimulator } from './onechat';
+import { startOperatorSimulator } from './operator';
 
 export interface RunningSimulator {
 	name: string;
@@ -43,9 +44,22 @@ async function startOneChat(): Promise<RunningSimulator> {
 	};
 }
 
+async function startOperator(): Promise<RunningSimulator> {
+	const sim = await startOperatorSimulator({ port: envPort('OPERATOR_SIM_PORT', 5682) });
+	return {
+		name: 'Operator',
+		describe: () => [
+			`API URL:       ${sim.url}`,
+			`API token:     ${sim.token}`,
+			`webhook token: ${sim.webhookToken}`,
+		],
+		close: () => sim.close(),
+	};
+}
+
 export const SIMULATORS: ReadonlyArray<() => Promise<RunningSimulator>> = [
 	startOneChat,
-	// startOperator,
+	startOperator,
 	// startOpenPlatform,
 ];
 
