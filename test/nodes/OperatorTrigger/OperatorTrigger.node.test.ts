@@ -180,6 +180,25 @@ describe('Operator Panel Trigger → hostile calls are refused before any execut
 		expect(server.executions).toHaveLength(0);
 	});
 
+	it('400 for a JSON body that is not an object', async () => {
+		const server = await startTrigger({ event: 'userInfoRequested' });
+		const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 1 }, {
+			rawBody: { contentType: 'application/json', body: '["hook-token-7f3a", 1]' },
+		});
+		expect(answer).toMatchObject({ status: 400, json: { error: 'The JSON body must be an object' } });
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('4xx for a multipart body that cannot be parsed', async () => {
+		const server = await startTrigger({ event: 'operatorReply' });
+		const answer = await simulator.fireOperatorReply(server.url(), reply, {
+			rawBody: { contentType: 'multipart/form-data; boundary=xyz', body: '--xyz\r\nContent-Disposition: form-data; name="token"\r\n\r\nhook-token-7f3a' },
+		});
+		expect(answer.status).toBeGreaterThanOrEqual(400);
+		expect(answer.status).toBeLessThan(500);
+		expect(server.executions).toHaveLength(0);
+	});
+
 	it('415 for a body type the panel does not use', async () => {
 		const server = await startTrigger({ event: 'operatorReply' });
 		const answer = await simulator.fireOperatorReply(server.url(), reply, { rawBody: { contentType: 'text/plain', body: 'token=hook-token-7f3a' } });
