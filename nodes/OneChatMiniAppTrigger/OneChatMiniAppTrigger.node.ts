@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { z } from '../shared/vendor';
-import { readWebhookBody, respondJson, type WebhookRequestLike, type WebhookResponseLike } from '../shared/webhook';
+import { describeFirstIssue, webhookCall } from '../shared/webhook';
 import { requiredText, userJid } from '../OneChat/schemas';
 import { OneChatClient, parseOneChatConnection } from '../OneChat/transport';
 
@@ -90,21 +90,11 @@ export class OneChatMiniAppTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject() as unknown as WebhookRequestLike;
-		const response = this.getResponseObject() as unknown as WebhookResponseLike;
-		const refuse = (status: number, error: string): IWebhookResponseData => {
-			respondJson(response, status, { error });
-			return { noWebhookResponse: true };
-		};
-
-		const options = this.getNodeParameter('options', {}) as { maxBodyKb?: number };
-		const body = await readWebhookBody(request, { maxBytes: (options.maxBodyKb ?? DEFAULT_MAX_BODY_KB) * 1024 });
-		if (!body.ok) return refuse(body.status, body.message);
+		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
+		const body = await call.readBody();
+		if (!body.ok) return call.refuse(body.status, body.message);
 		const parsed = sessionBody.safeParse(body.fields);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			return refuse(400, `"${issue.path.join('.')}" ${issue.message}`);
-		}
+		if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));
 
 		const node = this.getNode();
 		const client = new OneChatClient(node, parseOneChatConnection(node, await this.getCredentials('oneChatMiniAppApi')));
@@ -115,9 +105,9 @@ export class OneChatMiniAppTrigger implements INodeType {
 		} catch (error) {
 			// OneChat could not be asked: the session is unverified, so nothing starts.
 			this.logger.warn(`OneChat session check failed: ${client.redactor.text((error as Error).message)}`);
-			return refuse(502, 'The session could not be verified with OneChat; try again later');
+			return call.refuse(502, 'The session could not be verified with OneChat; try again later');
 		}
-		if (!authenticated) return refuse(401, 'The OneChat session is not valid');
+		if (!authenticated) return call.refuse(401, 'The OneChat session is not valid');
 
 		const item: IDataObject = { jid, authenticated: true, body: rest as IDataObject, query: this.getQueryData() as IDataObject };
 		return { workflowData: [this.helpers.returnJsonArray([item])] };

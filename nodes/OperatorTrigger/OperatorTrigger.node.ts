@@ -9,18 +9,10 @@ import {
 } from 'n8n-workflow';
 
 import { z } from '../shared/vendor';
-import {
-	readWebhookBody,
-	respondJson,
-	secretsEqual,
-	tokenFrom,
-	type WebhookRequestLike,
-	type WebhookResponseLike,
-} from '../shared/webhook';
+import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
 import type { OperatorEvent } from './events/event';
 import { operatorReply } from './events/operatorReply';
-import { privateMediaRequested } from './events/privateMediaRequested';
-import { userInfoRequested } from './events/userInfoRequested';
+import { privateMediaRequested, userInfoRequested } from './events/requestEvents';
 
 const EVENTS: Record<string, OperatorEvent> = Object.fromEntries(
 	[operatorReply, userInfoRequested, privateMediaRequested].map((event) => [event.value, event]),
@@ -116,33 +108,24 @@ export class OperatorTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const response = this.getResponseObject() as unknown as WebhookResponseLike;
-		const refuse = (status: number, error: string): IWebhookResponseData => {
-			respondJson(response, status, { error });
-			return { noWebhookResponse: true };
-		};
+		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
 		const event = EVENTS[this.getNodeParameter('event') as string];
 		const credentials = webhookTokenSchema.safeParse(await this.getCredentials('operatorApi'));
 		if (!event || !credentials.success) {
 			this.logger.error('Operator Panel Trigger: the credential has no webhook token; every call is refused');
-			return refuse(500, 'The site is not configured to receive this call');
+			return call.refuse(500, 'The site is not configured to receive this call');
 		}
 
-		const options = this.getNodeParameter('options', {}) as { maxBodyKb?: number };
-		const request = this.getRequestObject() as unknown as WebhookRequestLike;
-		const body = await readWebhookBody(request, { maxBytes: (options.maxBodyKb ?? DEFAULT_MAX_BODY_KB) * 1024, multipart: true });
-		if (!body.ok) return refuse(body.status, body.message);
+		const body = await call.readBody(true);
+		if (!body.ok) return call.refuse(body.status, body.message);
 
 		const token = tokenFrom(body.fields, this.getQueryData() as IDataObject);
-		if (token === undefined || !secretsEqual(token, credentials.data.webhookToken)) return refuse(401, 'Invalid token');
+		if (token === undefined || !secretsEqual(token, credentials.data.webhookToken)) return call.refuse(401, 'Invalid token');
 
 		const parsed = event.schema.safeParse(body.fields);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			return refuse(400, `"${issue.path.join('.')}" ${issue.message}`);
-		}
+		if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));
 		const fields = parsed.data as IDataObject;
-		if (event === operatorReply && fields.message === '' && !body.files.attach) return refuse(400, 'The reply has neither a message nor a file');
+		if (event === operatorReply && fields.message === '' && !body.files.attach) return call.refuse(400, 'The reply has neither a message nor a file');
 		return { workflowData: [[await event.toItem(this, fields, body.files)]] };
 	}
 }

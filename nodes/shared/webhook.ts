@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { ZodError } from './vendor';
 
 /** Helpers for trigger nodes: body reading with limits, refusals before any execution, token checks. */
 
@@ -102,6 +104,31 @@ async function rawBodyOf(request: WebhookRequestLike, maxBytes: number): Promise
 		chunks.push(chunk);
 	}
 	return size === 0 ? undefined : Buffer.concat(chunks, size);
+}
+
+/**
+ * A trigger's view of one call: read the body within the node's "Max Body Size (KB)" option, and
+ * refuse with a JSON error written directly to the caller, so that no execution starts.
+ */
+export function webhookCall(context: IWebhookFunctions, defaultMaxBodyKb: number) {
+	const request = context.getRequestObject() as unknown as WebhookRequestLike;
+	const response = context.getResponseObject() as unknown as WebhookResponseLike;
+	return {
+		async readBody(multipart = false): Promise<BodyResult> {
+			const options = context.getNodeParameter('options', {}) as { maxBodyKb?: number };
+			return await readWebhookBody(request, { maxBytes: (options.maxBodyKb ?? defaultMaxBodyKb) * 1024, multipart });
+		},
+		refuse(status: number, error: string): IWebhookResponseData {
+			respondJson(response, status, { error });
+			return { noWebhookResponse: true };
+		},
+	};
+}
+
+/** The first problem zod found, naming the field: `"user_id" must be a whole number`. */
+export function describeFirstIssue(error: ZodError): string {
+	const issue = error.issues[0];
+	return `"${issue.path.join('.')}" ${issue.message}`;
 }
 
 /** Answers the caller directly (used for refusals, so no execution starts). */

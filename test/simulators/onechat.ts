@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as http from 'http';
-import type { AddressInfo, Socket } from 'net';
+import { startLoopbackServer } from './server';
 
 export interface OneChatSimulatorOptions {
 	/** Port to listen on; 0 or undefined picks a free port. */
@@ -119,7 +119,6 @@ export interface OneChatSimulator {
 
 const API_PREFIX = '/onechat/api/';
 const MAX_BODY_BYTES = 1024 * 1024;
-const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 const ENDPOINTS: ReadonlySet<string> = new Set<OneChatEndpoint>([
 	'massBroadcast',
@@ -223,9 +222,6 @@ export async function startOneChatSimulator(
 	let faults = emptyFaults();
 	let faultsActive = false;
 
-	const sockets = new Set<Socket>();
-	let openConnections = 0;
-	let maxOpenConnections = 0;
 	const timers = new Set<NodeJS.Timeout>();
 	let closing = false;
 
@@ -543,36 +539,9 @@ export async function startOneChatSimulator(
 		res.on('finish', () => req.socket.destroy());
 	}
 
-	const server = http.createServer(onRequest);
-	server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-	server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
-	server.on('connection', (socket: Socket) => {
-		sockets.add(socket);
-		openConnections++;
-		if (openConnections > maxOpenConnections) maxOpenConnections = openConnections;
-		socket.on('close', () => {
-			sockets.delete(socket);
-			openConnections--;
-		});
-	});
-	// A client that resets mid-request must not crash the process.
-	server.on('clientError', (_error: Error, socket: Socket) => {
-		if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-		else socket.destroy();
-	});
-
-	await new Promise<void>((resolve, reject) => {
-		const onError = (error: Error): void => reject(error);
-		server.once('error', onError);
-		server.listen(options.port ?? 0, host, () => {
-			server.off('error', onError);
-			resolve();
-		});
-	});
-
-	const port = (server.address() as AddressInfo).port;
-	const urlHost = host.includes(':') ? `[${host}]` : host;
-	const baseUrl = `http://${urlHost}:${port}/onechat/api`;
+	const loopback = await startLoopbackServer(onRequest, { port: options.port, host });
+	const port = loopback.port;
+	const baseUrl = `${loopback.origin}/onechat/api`;
 
 	const simulator: OneChatSimulator = {
 		baseUrl,
@@ -580,10 +549,10 @@ export async function startOneChatSimulator(
 		apiKey: adminKey,
 		log,
 		get openConnections() {
-			return openConnections;
+			return loopback.openConnections;
 		},
 		get maxOpenConnections() {
-			return maxOpenConnections;
+			return loopback.maxOpenConnections;
 		},
 		apps,
 		deliveredCount(jidOrDomain: string): number {
@@ -628,15 +597,13 @@ export async function startOneChatSimulator(
 			delivered.clear();
 		},
 		resetConnectionStats(): void {
-			maxOpenConnections = openConnections;
+			loopback.resetConnectionStats();
 		},
 		async close(): Promise<void> {
 			closing = true;
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
-			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-			for (const socket of sockets) socket.destroy();
-			await closed;
+			await loopback.close();
 		},
 	};
 	return simulator;

@@ -12,7 +12,8 @@
  * parsing), `FormData`, `Blob` and `fetch` globals for the rest.
  */
 import * as http from 'http';
-import type { AddressInfo, Socket } from 'net';
+
+import { startLoopbackServer } from './server';
 
 export interface OperatorSimulatorOptions {
 	/** Port to listen on; 0 or undefined picks a free port. */
@@ -110,7 +111,6 @@ export interface OperatorSimulator {
 const API_PATH = '/operator/api';
 const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const DEFAULT_WEBHOOK_TIMEOUT_MS = 30_000;
-const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** A positive integer as a plain decimal string (no sign, no leading zero, no spaces). */
@@ -246,7 +246,6 @@ export async function startOperatorSimulator(options: OperatorSimulatorOptions =
 	const failures: Failure[] = [];
 	let delayMs = 0;
 
-	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	let closing = false;
 
@@ -449,31 +448,9 @@ export async function startOperatorSimulator(options: OperatorSimulatorOptions =
 		return { status: response.status, headers: answerHeaders(response.headers), text, json };
 	}
 
-	const server = http.createServer(onRequest);
-	server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-	server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
-	server.on('connection', (socket: Socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	// A client that resets mid-request must not crash the process.
-	server.on('clientError', (_error: Error, socket: Socket) => {
-		if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-		else socket.destroy();
-	});
-
-	await new Promise<void>((resolve, reject) => {
-		const onError = (error: Error): void => reject(error);
-		server.once('error', onError);
-		server.listen(options.port ?? 0, host, () => {
-			server.off('error', onError);
-			resolve();
-		});
-	});
-
-	const port = (server.address() as AddressInfo).port;
-	const urlHost = host.includes(':') ? `[${host}]` : host;
-	const url = `http://${urlHost}:${port}${API_PATH}`;
+	const loopback = await startLoopbackServer(onRequest, { port: options.port, host });
+	const port = loopback.port;
+	const url = `${loopback.origin}${API_PATH}`;
 
 	const simulator: OperatorSimulator = {
 		url,
@@ -520,9 +497,7 @@ export async function startOperatorSimulator(options: OperatorSimulatorOptions =
 			closing = true;
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
-			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-			for (const socket of sockets) socket.destroy();
-			await closed;
+			await loopback.close();
 		},
 	};
 	return simulator;
