@@ -32,9 +32,9 @@ export async function prepareOperationRun<Client>(
 }
 
 /** One job per input item, run with the node's concurrency; results paired with their items. */
-export async function runPerItem<Client>(
-	run: OperationRun<Client>,
-	job: (run: OperationRun<Client>, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+export async function runPerItem<Run extends OperationRun<unknown>>(
+	run: Run,
+	job: (run: Run, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<INodeExecutionData[][]> {
 	return await runItemJobs(run.context, run.options.concurrency, async (itemIndex) => await job(run, itemIndex));
 }

@@ -1,0 +1,36 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/requestOptions';
+import { routeOperation } from '../shared/router';
+import { properties, router } from './resources';
+
+export class OpenPlatform implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenPlatform',
+		name: 'openPlatform',
+		icon: { light: 'file:openplatform.svg', dark: 'file:openplatform.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Notify OpenPlatform users, raise app badges, list users and sign users in with OpenPlatform OAuth 2.0',
+		defaults: { name: 'OpenPlatform' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'openPlatformApi', required: true, displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
+			{ name: 'openPlatformOAuth2Api', required: true, displayOptions: { show: { resource: ['oauth'] } } },
+		],
+		properties: [...properties, requestOptionsProperty()],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperation(this, router);
+	}
+}

@@ -1,0 +1,80 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runPerItem } from '../../../shared/operationRun';
+import { parseParameters } from '../../../shared/validation';
+import { z } from '../../../shared/vendor';
+import { prepareApiRun } from '../context';
+
+const show = { show: { resource: ['notification'], operation: ['send'] } };
+/** OpenPlatform silently cuts body and data at 1000 characters; the node refuses instead. */
+const MAX_LENGTH = 1000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Notify URL',
+		name: 'notifyUrl',
+		type: 'string',
+		required: true,
+		default: '={{ $json.notify }}',
+		description: 'The user\'s "notify" URL from a user object (User → Get Many, App Opened). Must be on the credential\'s OpenPlatform.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Type',
+		name: 'type',
+		type: 'options',
+		options: [
+			{ name: 'Info', value: 0 },
+			{ name: 'Success', value: 1 },
+			{ name: 'Warning / Error', value: 2 },
+		],
+		default: 0,
+		displayOptions: show,
+	},
+	{
+		displayName: 'Body',
+		name: 'body',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		description: 'The notification text, GitHub-flavoured markdown, at most 1000 characters',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Data',
+		name: 'data',
+		type: 'string',
+		default: '',
+		description:
+			'Optional data handed to the app\'s OP.on("notify") handler, at most 1000 characters; an object from an expression is sent as JSON text',
+		displayOptions: show,
+	},
+];
+
+const schema = z.object({
+	type: z.union([z.literal(0), z.literal(1), z.literal(2)], { errorMap: () => ({ message: 'must be Info (0), Success (1) or Warning / Error (2)' }) }),
+	body: z
+		.string({ invalid_type_error: 'must be text' })
+		.refine((text) => text.trim() !== '', 'is empty')
+		.refine((text) => text.length <= MAX_LENGTH, (text) => ({ message: `has ${text.length} characters; OpenPlatform keeps only ${MAX_LENGTH}` })),
+	data: z
+		.unknown()
+		.transform((value) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)))
+		.refine((text) => text.length <= MAX_LENGTH, (text) => ({ message: `has ${text.length} characters (as JSON text); OpenPlatform keeps only ${MAX_LENGTH}` })),
+});
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runPerItem(await prepareApiRun(this), async ({ client, params, node }, itemIndex) => {
+		const url = client.checkUrl(params.get('notifyUrl', itemIndex), 'notify', 'Notify URL', itemIndex);
+		const message = parseParameters(
+			node,
+			schema,
+			{ type: Number(params.get('type', itemIndex, 0)), body: params.get('body', itemIndex), data: params.get('data', itemIndex, '') },
+			{ type: 'Type', body: 'Body', data: 'Data' },
+			itemIndex,
+		);
+		await client.notify(url, message, itemIndex);
+		return { success: true, type: message.type };
+	});
+}

@@ -1,0 +1,36 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runPerItem } from '../../../shared/operationRun';
+import { parseParameters } from '../../../shared/validation';
+import { z } from '../../../shared/vendor';
+import { prepareOAuthRun } from '../context';
+import { showFor } from './shared';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Redirect URI',
+		name: 'redirectUri',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/sign-in/callback',
+		description:
+			'Where OpenPlatform sends the browser back with ?code=. OpenPlatform neither checks this address nor returns a "state", so the receiving side must protect itself (the OpenPlatform Trigger\'s OAuth Sign-in event does).',
+		displayOptions: showFor('getAuthorizationUrl'),
+	},
+];
+
+const schema = z.object({
+	redirectUri: z
+		.string()
+		.trim()
+		.url('must be a full URL')
+		.refine((url) => /^https?:\/\//i.test(url), 'must start with http:// or https://'),
+});
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runPerItem(await prepareOAuthRun(this), async ({ client, params, node, connection }, itemIndex) => {
+		const { redirectUri } = parseParameters(node, schema, { redirectUri: params.get('redirectUri', itemIndex) }, { redirectUri: 'Redirect URI' }, itemIndex);
+		return { url: client.authorizationUrl(connection.clientId, redirectUri), redirectUri };
+	});
+}

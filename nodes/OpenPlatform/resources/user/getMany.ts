@@ -1,0 +1,93 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { invalidParameter } from '../../../shared/errors';
+import { runPerItem } from '../../../shared/operationRun';
+import { parseParameters } from '../../../shared/validation';
+import { z } from '../../../shared/vendor';
+import { OpenPlatformClient } from '../../transport';
+import { prepareApiRun, type ApiRun } from '../context';
+
+const show = { show: { resource: ['user'], operation: ['getMany'] } };
+/** OpenPlatform's largest page. */
+const PAGE_SIZE = 1000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show.show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show,
+		options: [
+			{ displayName: 'Group', name: 'group', type: 'string', default: '', description: 'Only users of this group' },
+			{ displayName: 'IDs', name: 'ids', type: 'string', default: '', description: 'Comma-separated user IDs' },
+			{ displayName: 'Role', name: 'role', type: 'string', default: '', description: 'Only users with this role' },
+			{ displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Text to look for in names and emails' },
+			{
+				displayName: 'Users URL',
+				name: 'usersUrl',
+				type: 'string',
+				default: '',
+				description: 'A "users" URL from a verify response, instead of the one in the credential (must be on the same OpenPlatform)',
+			},
+		],
+	},
+];
+
+const filtersSchema = z.object({
+	group: z.string().trim().default(''),
+	ids: z.union([z.string(), z.array(z.union([z.string(), z.number()])).transform((ids) => ids.join(','))]).default(''),
+	role: z.string().trim().default(''),
+	q: z.string().trim().default(''),
+	usersUrl: z.string().trim().default(''),
+});
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runPerItem(await prepareApiRun(this), listUsers);
+}
+
+async function listUsers(run: ApiRun, itemIndex: number): Promise<IDataObject[]> {
+	const { client, params, node, connection } = run;
+	const filters = parseParameters(node, filtersSchema, params.get('filters', itemIndex, {}), FILTER_LABELS, itemIndex);
+	const given = filters.usersUrl || OpenPlatformClient.usersUrlOf(connection);
+	if (!given) {
+		throw invalidParameter(node, 'Users URL', 'is not set', itemIndex, 'Set "App Access Token" or "Users URL" in the OpenPlatform API credential, or pass a Users URL in the filters.');
+	}
+	const url = client.checkUrl(given, 'users', 'Users URL', itemIndex);
+	const returnAll = params.get<boolean>('returnAll', itemIndex, false);
+	const limit = returnAll ? Infinity : Number(params.get('limit', itemIndex, 50));
+	const query: Record<string, string> = {};
+	for (const [key, value] of Object.entries({ id: filters.ids.replace(/\s+/g, ''), q: filters.q, group: filters.group, role: filters.role })) {
+		if (value) query[key] = value;
+	}
+
+	const users: IDataObject[] = [];
+	const pageSize = Math.min(PAGE_SIZE, limit);
+	for (let page = 1; users.length < limit; page++) {
+		const answer = await client.usersPage(url, { ...query, page: String(page), limit: String(pageSize) }, itemIndex);
+		users.push(...(answer.items.slice(0, limit - users.length) as IDataObject[]));
+		const lastPage = answer.pages ?? Math.ceil((answer.count ?? 0) / pageSize);
+		if (answer.items.length < pageSize || page >= lastPage) break;
+	}
+	return users;
+}
+
+const FILTER_LABELS = { group: 'Group', ids: 'IDs', role: 'Role', q: 'Search', usersUrl: 'Users URL' };
