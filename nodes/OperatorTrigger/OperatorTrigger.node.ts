@@ -116,7 +116,7 @@ export class OperatorTrigger implements INodeType {
 			return call.refuse(500, 'The site is not configured to receive this call');
 		}
 
-		const body = await call.readBody(true);
+		const body = await call.readBody({ multipart: true });
 		if (!body.ok) return call.refuse(body.status, body.message);
 
 		const token = tokenFrom(body.fields, this.getQueryData() as IDataObject);

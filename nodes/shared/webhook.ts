@@ -7,6 +7,9 @@ import type { ZodError } from './vendor';
 
 export interface WebhookRequestLike {
 	headers: Record<string, string | string[] | undefined>;
+	/** The path and query as received (express keeps it in originalUrl). */
+	url?: string;
+	originalUrl?: string;
 	/** Set by n8n's body parser for JSON and form bodies. */
 	body?: unknown;
 	/** The unparsed body, kept by n8n next to the parsed one. */
@@ -38,6 +41,8 @@ export interface BodyRules {
 	maxBytes: number;
 	/** Accept multipart/form-data (already parsed by n8n into `{ data, files }`). */
 	multipart?: boolean;
+	/** Accept JSON sent as text/plain (what a browser sends without a CORS preflight). */
+	textAsJson?: boolean;
 }
 
 /**
@@ -50,7 +55,8 @@ export async function readWebhookBody(request: WebhookRequestLike, rules: BodyRu
 	if (rules.multipart && type === 'multipart/form-data') return multipartBody(request, maxBytes);
 	const declared = Number(header(request, 'content-length') ?? 0);
 	if (declared > maxBytes) return tooLarge(maxBytes);
-	if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') {
+	const isJson = type === 'application/json' || (rules.textAsJson === true && type === 'text/plain');
+	if (!isJson && type !== 'application/x-www-form-urlencoded') {
 		const accepted = `application/json or application/x-www-form-urlencoded${rules.multipart ? ' or multipart/form-data' : ''}`;
 		return { ok: false, status: 415, message: `Send the body as ${accepted}` };
 	}
@@ -59,6 +65,7 @@ export async function readWebhookBody(request: WebhookRequestLike, rules: BodyRu
 	if (raw === undefined) {
 		return isPlainObject(request.body) ? fieldsOnly(request.body) : malformed('The body is empty');
 	}
+	if (raw.length > maxBytes) return tooLarge(maxBytes);
 	const text = raw.toString('utf8');
 	if (type === 'application/x-www-form-urlencoded') return fieldsOnly(Object.fromEntries(new URLSearchParams(text)));
 	try {
@@ -114,12 +121,34 @@ export function webhookCall(context: IWebhookFunctions, defaultMaxBodyKb: number
 	const request = context.getRequestObject() as unknown as WebhookRequestLike;
 	const response = context.getResponseObject() as unknown as WebhookResponseLike;
 	return {
-		async readBody(multipart = false): Promise<BodyResult> {
+		request,
+		response,
+		async readBody(accept: Omit<BodyRules, 'maxBytes'> = {}): Promise<BodyResult> {
 			const options = context.getNodeParameter('options', {}) as { maxBodyKb?: number };
-			return await readWebhookBody(request, { maxBytes: (options.maxBodyKb ?? defaultMaxBodyKb) * 1024, multipart });
+			return await readWebhookBody(request, { ...accept, maxBytes: (options.maxBodyKb ?? defaultMaxBodyKb) * 1024 });
 		},
 		refuse(status: number, error: string): IWebhookResponseData {
 			respondJson(response, status, { error });
+			return { noWebhookResponse: true };
+		},
+		/** Sends the browser on with a 302; `workflowData`, when given, still starts the workflow. */
+		redirect(location: string, workflowData?: IWebhookResponseData['workflowData']): IWebhookResponseData {
+			if (!response.headersSent) {
+				response.statusCode = 302;
+				response.setHeader('location', location);
+				response.setHeader('cache-control', 'no-store');
+				response.end();
+			}
+			return { noWebhookResponse: true, ...(workflowData ? { workflowData } : {}) };
+		},
+		/** Answers with a body of the given type (a script, a page) and starts nothing. */
+		send(status: number, contentType: string, body: string): IWebhookResponseData {
+			if (!response.headersSent) {
+				response.statusCode = status;
+				response.setHeader('content-type', contentType);
+				response.setHeader('cache-control', 'no-store');
+				response.end(body);
+			}
 			return { noWebhookResponse: true };
 		},
 	};

@@ -1,0 +1,156 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { webhookCall } from '../shared/webhook';
+import { appOpened } from './events/appOpened';
+import { commandReceived } from './events/commandReceived';
+import type { WebhookCall } from './events/context';
+import { oauthSignIn } from './events/oauthSignIn';
+
+const EVENTS: Record<string, (context: IWebhookFunctions, call: WebhookCall) => Promise<IWebhookResponseData>> = {
+	appOpened,
+	commandReceived,
+	oauthSignIn,
+};
+const DEFAULT_MAX_BODY_KB = 64;
+
+// OpenPlatform (or the browser) calls these URLs; nothing is registered at OpenPlatform, so the
+// node has no webhookMethods lifecycle. n8n names webhooks only "default" or "setup", so the three
+// share the name and differ by method and path: GET .../open is the app URL, the bridge script or
+// the sign-in start (by event); POST .../command receives relayed commands; GET .../callback ends a
+// sign-in.
+const OPENPLATFORM_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'GET',
+		path: 'open',
+		responseMode:
+			'={{$parameter["event"] === "appOpened" && $parameter["appResponse"] !== "redirect" ? $parameter["appResponse"] : "onReceived"}}',
+		responseData: '={{$parameter["event"] === "appOpened" && $parameter["appResponse"] === "lastNode" ? "firstEntryJson" : undefined}}',
+	},
+	{ name: 'default', httpMethod: 'POST', path: 'command', responseMode: 'onReceived' },
+	{ name: 'default', httpMethod: 'GET', path: 'callback', responseMode: 'onReceived' },
+];
+
+export class OpenPlatformTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenPlatform Trigger',
+		name: 'openPlatformTrigger',
+		icon: { light: 'file:openplatform.svg', dark: 'file:openplatform.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when a user opens the app in OpenPlatform, when the app gets a command, or when a user signs in with OpenPlatform',
+		defaults: { name: 'OpenPlatform Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'openPlatformApi', required: true, displayOptions: { show: { event: ['appOpened', 'commandReceived'] } } },
+			{ name: 'openPlatformOAuth2Api', required: true, displayOptions: { show: { event: ['oauthSignIn'] } } },
+		],
+		webhooks: OPENPLATFORM_WEBHOOKS,
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'App Opened',
+						value: 'appOpened',
+						description: 'Use the GET URL as the app URL in OpenPlatform; the user\'s session is verified',
+					},
+					{
+						name: 'Command Received',
+						value: 'commandReceived',
+						description: 'An app page relays SENDCOMMAND(type, body) through the bridge script at the GET URL',
+					},
+					{
+						name: 'OAuth Sign-In',
+						value: 'oauthSignIn',
+						description: 'Send people to the GET URL to sign in with their OpenPlatform account',
+					},
+				],
+				default: 'appOpened',
+			},
+			{
+				displayName: 'Respond',
+				name: 'appResponse',
+				type: 'options',
+				options: [
+					{ name: 'Redirect', value: 'redirect', description: 'Send the browser to a URL at once' },
+					{ name: 'When Last Node Finishes', value: 'lastNode', description: 'With the data of the last node' },
+					{ name: "Using 'Respond to Webhook' Node", value: 'responseNode', description: 'With a page built by the workflow' },
+				],
+				default: 'redirect',
+				displayOptions: { show: { event: ['appOpened'] } },
+			},
+			{
+				displayName: 'Redirect URL',
+				name: 'redirectUrl',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'https://app.example.com/',
+				displayOptions: { show: { event: ['appOpened'], appResponse: ['redirect'] } },
+			},
+			{
+				displayName:
+					'In the app page, include &lt;script src="GET URL of this node"&gt;&lt;/script&gt; after OpenPlatform\'s client library. Commands the app receives are relayed to this trigger with the user\'s session.',
+				name: 'bridgeNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['commandReceived'] } },
+			},
+			{
+				displayName: 'After Sign-In Redirect URL',
+				name: 'successRedirectUrl',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'https://app.example.com/welcome',
+				description: 'Where the browser goes once the profile has been read',
+				displayOptions: { show: { event: ['oauthSignIn'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 64,
+						description: 'Larger relayed commands are refused with 413',
+					},
+					{
+						displayName: 'Sign-In Time Limit (Minutes)',
+						name: 'stateLifetimeMinutes',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 10,
+						description: 'How long a started sign-in stays valid; later callbacks are refused with 400',
+					},
+				],
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
+		const handler = EVENTS[this.getNodeParameter('event') as string];
+		if (!handler) return call.refuse(404, 'Unknown event');
+		return await handler(this, call);
+	}
+}

@@ -1,0 +1,19 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { endpointOf, verifySession, type WebhookCall } from './context';
+
+/** OpenPlatform opened the app at the trigger's URL with ?openplatform=<verify URL>. */
+export async function appOpened(context: IWebhookFunctions, call: WebhookCall): Promise<IWebhookResponseData> {
+	if (endpointOf(call) !== 'open') return call.refuse(404, 'This URL is not used by the "App Opened" event');
+	const query = context.getQueryData() as IDataObject;
+	const session = await verifySession(context, call, query.openplatform);
+	if (!session.ok) return session.refusal;
+	const { profile, ...meta } = session.meta;
+	const item = {
+		json: { event: 'appOpened', user: profile, app: meta, language: query.language ?? null, rev: query.rev ?? null } as IDataObject,
+	};
+	if (context.getNodeParameter('appResponse', 'redirect') === 'redirect') {
+		return call.redirect(context.getNodeParameter('redirectUrl', '') as string, [[item]]);
+	}
+	return { workflowData: [[item]] };
+}

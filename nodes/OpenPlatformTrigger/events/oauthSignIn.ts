@@ -1,0 +1,49 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { extractCode } from '../../OpenPlatform/oauthCode';
+import { OpenPlatformClient, parseOAuthConnection } from '../../OpenPlatform/transport';
+import { signState, stateKey, verifyState } from '../state';
+import { endpointOf, endpointUrl, type WebhookCall } from './context';
+
+const DEFAULT_STATE_MINUTES = 10;
+
+/**
+ * GET on the main URL starts a sign-in: a redirect to OpenPlatform's authorize page with a
+ * callback URL that carries a signed, expiring state. The callback checks that state, exchanges
+ * the code, reads the profile, starts the workflow with it and sends the browser on.
+ */
+export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall): Promise<IWebhookResponseData> {
+	const node = context.getNode();
+	const connection = parseOAuthConnection(node, await context.getCredentials('openPlatformOAuth2Api'));
+	const client = OpenPlatformClient.forOAuth(node, connection);
+	const key = stateKey(connection.clientSecret, context.getWorkflow().id ?? '', node.id);
+	const endpoint = endpointOf(call);
+
+	if (endpoint === 'open') {
+		const minutes = Number(context.getNodeParameter('options.stateLifetimeMinutes', DEFAULT_STATE_MINUTES));
+		const callbackUrl = new URL(endpointUrl(context, 'callback'));
+		callbackUrl.searchParams.set('state', signState(key, minutes * 60_000));
+		return call.redirect(client.authorizationUrl(connection.clientId, callbackUrl.toString()));
+	}
+	if (endpoint !== 'callback') return call.refuse(404, 'This URL is not used by the "OAuth Sign-in" event');
+
+	// OpenPlatform appends "?code=" even though the callback URL has "?state=": read both from the raw URL.
+	const rawUrl = call.request.originalUrl ?? call.request.url ?? '';
+	const state = verifyState(key, /[?&]state=([^&?#]*)/.exec(rawUrl)?.[1]);
+	if (!state.ok) return call.refuse(400, state.reason);
+	const code = extractCode(rawUrl);
+	if (!/[?&]code=/.test(rawUrl) || code === '') return call.refuse(400, 'OpenPlatform sent no code');
+
+	let profile: IDataObject;
+	let expire: string;
+	try {
+		const token = await client.exchangeCode(code, connection.clientId, connection.clientSecret, 0);
+		expire = token.expire;
+		profile = await client.profile(token.access_token, 0);
+	} catch (error) {
+		context.logger.warn(`OpenPlatform sign-in failed: ${client.redactor.text((error as Error).message)}`);
+		return call.refuse(502, 'The sign-in could not be completed with OpenPlatform');
+	}
+	const item = { json: { event: 'oauthSignIn', user: profile, sessionExpires: expire } as IDataObject };
+	return call.redirect(context.getNodeParameter('successRedirectUrl', '') as string, [[item]]);
+}
