@@ -49,9 +49,9 @@ export class OpenPlatformOAuth2Api implements ICredentialType {
 		},
 	];
 
-	// Exchanges a made-up code: a wrong client ID or secret gives error-invalid-clientkey, OAuth
-	// switched off gives error-nooauth; with right ones only the code is refused. (n8n takes rules
-	// of one kind per test, so a URL that is no OpenPlatform at all is caught by the first run.)
+	// Exchanges a made-up code, which sends nothing to anybody. It proves that OpenPlatform answers
+	// at the URL with OAuth 2.0 switched on (else error-nooauth). It cannot prove the client
+	// secret: the v4 server checks the code before the client, so only a real sign-in does.
 	test: ICredentialTestRequest = {
 		request: {
 			url: '={{$credentials.url.replace(/\\/+$/, "")}}/oauth/token/',

@@ -187,7 +187,13 @@ export class OpenPlatformClient {
 	async exchangeCode(code: string, clientId: string, clientSecret: string, itemIndex: number): Promise<{ access_token: string; expire: string }> {
 		this.redactor.addSecret(code);
 		const body = JSON.stringify({ code, client_id: clientId, client_secret: clientSecret });
-		const answer = await this.send('POST', new URL(`${this.origin}/oauth/token/`), itemIndex, body);
+		// The token endpoint answers error-invalid-accesstoken both for a bad code and for a wrong client.
+		const answer = await this.send('POST', new URL(`${this.origin}/oauth/token/`), itemIndex, body, {}, {
+			'error-invalid-accesstoken': {
+				message: 'the code or the OAuth client ID / secret was refused',
+				hint: 'A code is valid for the user\'s session only. Check Client ID and Client Secret in the OpenPlatform OAuth2 API credential.',
+			},
+		});
 		const token = this.parse(tokenAnswer, answer, itemIndex);
 		this.redactor.addSecret(token.access_token);
 		return token;
@@ -201,13 +207,20 @@ export class OpenPlatformClient {
 		return this.parse(userRecord, answer, itemIndex) as IDataObject;
 	}
 
-	private async send(method: 'GET' | 'POST', url: URL, itemIndex: number, body?: string, extraHeaders: Record<string, string> = {}): Promise<ServiceAnswer> {
+	private async send(
+		method: 'GET' | 'POST',
+		url: URL,
+		itemIndex: number,
+		body?: string,
+		extraHeaders: Record<string, string> = {},
+		errorWords: typeof OPENPLATFORM_ERRORS = {},
+	): Promise<ServiceAnswer> {
 		this.guardAgainstBlocking(itemIndex);
 		const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		const answer = await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
 		if (answer.status >= 200 && answer.status < 300) return answer;
-		throw this.failure(answer, itemIndex);
+		throw this.failure(answer, itemIndex, errorWords);
 	}
 
 	private parse<S extends ZodTypeAny>(schema: S, answer: ServiceAnswer, itemIndex: number): z.output<S> {
@@ -230,10 +243,10 @@ export class OpenPlatformClient {
 		);
 	}
 
-	private failure(answer: ServiceAnswer, itemIndex: number) {
+	private failure(answer: ServiceAnswer, itemIndex: number, errorWords: typeof OPENPLATFORM_ERRORS) {
 		const parsed = errorList.safeParse(answer.json);
 		const first = parsed.success ? parsed.data[0] : undefined;
-		const known = first ? OPENPLATFORM_ERRORS[first.name] : undefined;
+		const known = first ? (errorWords[first.name] ?? OPENPLATFORM_ERRORS[first.name]) : undefined;
 		if (first && TOKEN_ERROR_CODES.has(first.name)) this.tokenErrors++;
 		if (first?.name === 'error-blocked-ip') this.blocked = true;
 		let message: string;

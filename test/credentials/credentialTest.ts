@@ -50,11 +50,27 @@ export async function runCredentialTest(
 	if (!response.ok && !request.ignoreHttpStatusErrors) {
 		return { status: 'Error', message: `HTTP ${response.status}`, httpStatus: response.status };
 	}
-	const json = (text.startsWith('{') ? JSON.parse(text) : {}) as IDataObject;
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
 	for (const rule of test.rules ?? []) {
-		if (rule.type === 'responseSuccessBody' && json[rule.properties.key] === rule.properties.value) {
+		// n8n reads the key with lodash's get, so "0.name" reaches into an array.
+		const value = rule.type === 'responseSuccessBody' ? valueAt(json, rule.properties.key) : undefined;
+		if (rule.type === 'responseSuccessBody' && value === rule.properties.value) {
 			return { status: 'Error', message: rule.properties.message, httpStatus: response.status };
 		}
 	}
 	return { status: 'OK', message: 'Connection tested successfully', httpStatus: response.status };
+}
+
+function valueAt(value: unknown, path: string): unknown {
+	let current = value;
+	for (const key of path.split('.')) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
 }

@@ -8,6 +8,7 @@
  */
 import { startOneChatSimulator } from './onechat';
 import { startOperatorSimulator } from './operator';
+import { startOpenPlatformSimulator } from './openplatform';
 
 export interface RunningSimulator {
 	name: string;
@@ -57,10 +58,30 @@ async function startOperator(): Promise<RunningSimulator> {
 	};
 }
 
+async function startOpenPlatform(): Promise<RunningSimulator> {
+	const sim = await startOpenPlatformSimulator({
+		port: envPort('OPENPLATFORM_SIM_PORT', 5683),
+		maxLogEntries: 10_000,
+	});
+	return {
+		name: 'OpenPlatform',
+		describe: () => [
+			`OpenPlatform URL: ${sim.baseUrl}`,
+			`app id:           ${sim.appId}`,
+			`users URL:        ${sim.usersUrl('u1')}`,
+			`notify URL (u1):  ${sim.notifyUrl('u1')}`,
+			`OAuth client:     ${sim.oauth.clientId} / ${sim.oauth.clientSecret}`,
+			'users: u1 Anna, u2 Ben, u3 Cleo (notifications off), u4 Dan (muted the app)',
+			'OAuth authorize as a user: send the header X-Sim-User: u1',
+		],
+		close: () => sim.close(),
+	};
+}
+
 export const SIMULATORS: ReadonlyArray<() => Promise<RunningSimulator>> = [
 	startOneChat,
 	startOperator,
-	// startOpenPlatform,
+	startOpenPlatform,
 ];
 
 export async function main(): Promise<void> {

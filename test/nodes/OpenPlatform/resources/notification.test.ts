@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { runAsText } from '../../../engine/runNode';
+import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../../simulators/openplatform';
+import { NODE, runOpenPlatform } from '../openPlatformWorkflow';
+
+let simulator: OpenPlatformSimulator;
+let attacker: Server;
+const stolen: string[] = [];
+
+beforeAll(async () => {
+	simulator = await startOpenPlatformSimulator();
+	simulator.addUser({ id: 'u9', name: 'Muted Max', email: 'max@example.test', groups: [], roles: [], mutedApp: true });
+	attacker = createServer((request, response) => {
+		stolen.push(String(request.url));
+		response.end('{"success":true}');
+	});
+	await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+	await simulator.close();
+	await new Promise((resolve) => attacker.close(resolve));
+});
+beforeEach(() => {
+	simulator.clearLog();
+	simulator.unblockAll();
+});
+
+const send = (extra: Record<string, unknown> = {}) => ({
+	resource: 'notification',
+	operation: 'send',
+	notifyUrl: '={{ $json.notify }}',
+	type: 1,
+	body: '=Your order **{{ $json.order }}** has shipped',
+	...extra,
+});
+
+describe('OpenPlatform → Notification → Send', () => {
+	it('notifies each user through their notify URL, with data objects sent as JSON text', async () => {
+		const before = simulator.notifications.length;
+		const result = await runOpenPlatform(simulator, send({ data: '={{ { order: $json.order } }}' }), {
+			items: [
+				{ notify: simulator.notifyUrl('u1'), order: 'A-1' },
+				{ notify: simulator.notifyUrl('u2'), order: 'B-2' },
+			],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output(NODE).map((item) => item.json)).toEqual([
+			{ success: true, type: 1 },
+			{ success: true, type: 1 },
+		]);
+		const stored = simulator.notifications.slice(before);
+		expect(stored.map((entry) => [entry.userId, entry.type, entry.body, entry.data])).toEqual(
+			expect.arrayContaining([
+				['u1', 1, 'Your order **A-1** has shipped', '{"order":"A-1"}'],
+				['u2', 1, 'Your order **B-2** has shipped', '{"order":"B-2"}'],
+			]),
+		);
+	});
+
+	it('refuses a notify URL on another host before any request: the token never leaves', async () => {
+		const foreign = simulator.notifyUrl('u1').replace(simulator.baseUrl, `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`);
+		const result = await runOpenPlatform(simulator, send(), { items: [{ notify: foreign, order: 'X' }] });
+		expect(result.nodeError(NODE)?.message).toMatch(/^Invalid "Notify URL": points to http:\/\/127\.0\.0\.1:\d+, not to the OpenPlatform of the credential/);
+		expect(stolen).toEqual([]);
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it('refuses a URL of the right host that is not a notify URL', async () => {
+		const result = await runOpenPlatform(simulator, send(), { items: [{ notify: simulator.badgeUrl('u1'), order: 'X' }] });
+		expect(result.nodeError(NODE)?.message).toMatch(/^Invalid "Notify URL": is not an OpenPlatform notify URL/);
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it('refuses a body over 1000 characters instead of letting OpenPlatform cut it', async () => {
+		const result = await runOpenPlatform(simulator, send({ body: 'x'.repeat(1001) }), { items: [{ notify: simulator.notifyUrl('u1') }] });
+		expect(result.nodeError(NODE)?.message).toBe('Invalid "Body": has 1001 characters; OpenPlatform keeps only 1000');
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it('refuses data over 1000 characters once turned into JSON text', async () => {
+		const result = await runOpenPlatform(simulator, send({ data: '={{ { text: "y".repeat(995) } }}' }), { items: [{ notify: simulator.notifyUrl('u1') }] });
+		expect(result.nodeError(NODE)?.message).toMatch(/^Invalid "Data": has 1006 characters \(as JSON text\)/);
+	});
+
+	it('says plainly that a user turned notifications off or muted the app', async () => {
+		const result = await runOpenPlatform(simulator, send(), {
+			items: [{ notify: simulator.notifyUrl('u3') }, { notify: simulator.notifyUrl('u9') }],
+			onError: 'continueRegularOutput',
+		});
+		expect(result.output(NODE).map((item) => item.json.error)).toEqual([
+			'OpenPlatform: the user has turned notifications off (error-accessible)',
+			'OpenPlatform: the user muted notifications from this app (error-notifications-muted)',
+		]);
+	});
+
+	it('stops a batch after 5 token errors so OpenPlatform does not block the n8n server', async () => {
+		const broken = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, 'accesstoken=0000-0000-0000-0000-0000-0000-0000-00');
+		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 1 } }), {
+			items: Array.from({ length: 12 }, () => ({ notify: broken })),
+			onError: 'continueRegularOutput',
+		});
+		const errors = result.output(NODE).map((item) => String(item.json.error));
+		expect(errors.slice(0, 5).every((error) => /error-invalid-accesstoken/.test(error))).toBe(true);
+		expect(errors.slice(5).every((error) => /not sent, because 5 requests of this run were refused/.test(error))).toBe(true);
+		expect(simulator.requests).toHaveLength(5);
+		const good = await runOpenPlatform(simulator, send(), { items: [{ notify: simulator.notifyUrl('u1') }] });
+		expect(good.error).toBeUndefined();
+	});
+});
+
+describe('OpenPlatform with an origin token', () => {
+	let guarded: OpenPlatformSimulator;
+	beforeAll(async () => {
+		guarded = await startOpenPlatformSimulator({ originToken: 'origin-secret-6b2e' });
+	});
+	afterAll(async () => await guarded.close());
+
+	it('sends X-Origin from the credential, and explains error-invalid-origin without it', async () => {
+		const ok = await runOpenPlatform(guarded, send(), { items: [{ notify: guarded.notifyUrl('u1') }] });
+		expect(ok.error).toBeUndefined();
+		expect(guarded.requests[0].headers['x-origin']).toBe('origin-secret-6b2e');
+
+		const refused = await runOpenPlatform(guarded, send(), { items: [{ notify: guarded.notifyUrl('u1') }], credential: { originToken: 'wrong-origin-1' } });
+		expect(refused.nodeError(NODE)?.message).toBe('OpenPlatform: the request came from an origin OpenPlatform does not accept (error-invalid-origin)');
+		expect(refused.nodeError(NODE)?.description).toMatch(/origin token/);
+		expect(runAsText(refused)).not.toContain('wrong-origin-1');
+	});
+});
