@@ -110,6 +110,26 @@ describe('OpenPlatform → Notification → Send', () => {
 	});
 });
 
+describe('OpenPlatform after it blocked the n8n server\'s IP', () => {
+	let strict: OpenPlatformSimulator;
+	beforeAll(async () => {
+		strict = await startOpenPlatformSimulator({ blockAfterFailures: 2 });
+	});
+	afterAll(async () => await strict.close());
+
+	it('stops the run at the first error-blocked-ip instead of sending on', async () => {
+		const broken = strict.notifyUrl('u1').replace(/accesstoken=[^&]+/, 'accesstoken=0000-0000-0000-0000-0000-0000-0000-00');
+		const result = await runOpenPlatform(strict, send({ options: { concurrency: 1 } }), {
+			items: [{ notify: broken }, { notify: broken }, { notify: strict.notifyUrl('u1') }, { notify: strict.notifyUrl('u2') }, { notify: strict.notifyUrl('u2') }],
+			onError: 'continueRegularOutput',
+		});
+		const errors = result.output(NODE).map((item) => String(item.json.error));
+		expect(errors[2]).toBe("OpenPlatform: OpenPlatform has blocked this n8n server's IP address after repeated token errors (error-blocked-ip)");
+		expect(errors.slice(3).every((error) => /not sent, because OpenPlatform has blocked this n8n server's IP address/.test(error))).toBe(true);
+		expect(strict.requests).toHaveLength(3);
+	});
+});
+
 describe('OpenPlatform with an origin token', () => {
 	let guarded: OpenPlatformSimulator;
 	beforeAll(async () => {
