@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as http from 'http';
-import { startLoopbackServer } from './server';
+import { readBodyCapped, startLoopbackServer } from './server';
 
 export interface OneChatSimulatorOptions {
 	/** Port to listen on; 0 or undefined picks a free port. */
@@ -197,9 +197,6 @@ function mediaType(contentType: string | undefined): string {
 	return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
-function ignoreError(): void {
-	// A client that goes away mid-body is not an error of the simulator.
-}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value.join(', ') : value;
@@ -493,30 +490,7 @@ export async function startOneChatSimulator(
 		}
 
 		const decision = decideFaults();
-		const declaredLength = Number(req.headers['content-length']);
-		if (declaredLength > MAX_BODY_BYTES) {
-			tooLarge(req, res, entry);
-			return;
-		}
-
-		req.on('error', ignoreError);
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let aborted = false;
-		req.on('data', (chunk: Buffer) => {
-			if (aborted) return;
-			size += chunk.length;
-			if (size > MAX_BODY_BYTES) {
-				aborted = true;
-				chunks.length = 0;
-				tooLarge(req, res, entry);
-				return;
-			}
-			chunks.push(chunk);
-		});
-		req.on('end', () => {
-			if (aborted) return;
-			const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+		readBodyCapped(req, MAX_BODY_BYTES, () => tooLarge(req, res, entry), (raw) => {
 			// Parsed before any fault, so the log shows what the client sent even when reset.
 			entry.body = parseBody(raw, entry.encoding);
 			if (decision.delay) {

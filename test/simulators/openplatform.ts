@@ -29,7 +29,7 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import * as http from 'http';
-import { startLoopbackServer } from './server';
+import { readBodyCapped, startLoopbackServer } from './server';
 
 export interface OpenPlatformSimulatorOptions {
 	/** Port to listen on; 0 or undefined picks a free port. */
@@ -331,9 +331,6 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function ignoreError(): void {
-	// A client that goes away mid-body is not an error of the simulator.
-}
 
 /** Lowercase, diacritics removed (like Total.js toSearch, simplified). */
 function searchText(text: string): string {
@@ -1026,29 +1023,7 @@ export async function startOpenPlatformSimulator(
 			return;
 		}
 
-		const declared = Number(req.headers['content-length']);
-		if (declared > MAX_BODY_BYTES) {
-			tooLarge(req, res, entry);
-			return;
-		}
-		req.on('error', ignoreError);
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let aborted = false;
-		req.on('data', (chunk: Buffer) => {
-			if (aborted) return;
-			size += chunk.length;
-			if (size > MAX_BODY_BYTES) {
-				aborted = true;
-				chunks.length = 0;
-				tooLarge(req, res, entry);
-				return;
-			}
-			chunks.push(chunk);
-		});
-		req.on('end', () => {
-			if (aborted) return;
-			const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+		readBodyCapped(req, MAX_BODY_BYTES, () => tooLarge(req, res, entry), (raw) => {
 			entry.body = raw.toString('utf8');
 			const answer =
 				route.name === 'notify'

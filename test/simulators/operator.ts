@@ -13,7 +13,7 @@
  */
 import * as http from 'http';
 
-import { startLoopbackServer } from './server';
+import { readBodyCapped, startLoopbackServer } from './server';
 
 export interface OperatorSimulatorOptions {
 	/** Port to listen on; 0 or undefined picks a free port. */
@@ -338,30 +338,7 @@ export async function startOperatorSimulator(options: OperatorSimulatorOptions =
 			conclude(forced ?? (isMultipart ? refusal(413, 'Upload too large') : refusal(415, 'Send multipart/form-data')), true);
 		};
 
-		const declaredLength = Number(req.headers['content-length']);
-		if (declaredLength > maxUploadBytes) {
-			tooLarge();
-			return;
-		}
-
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let aborted = false;
-		req.on('data', (chunk: Buffer) => {
-			if (aborted) return;
-			size += chunk.length;
-			if (size > maxUploadBytes) {
-				aborted = true;
-				chunks.length = 0;
-				tooLarge();
-				return;
-			}
-			chunks.push(chunk);
-		});
-		req.on('end', () => {
-			if (aborted) return;
-			void finish(Buffer.concat(chunks));
-		});
+		readBodyCapped(req, maxUploadBytes, tooLarge, (raw) => void finish(raw));
 
 		const finish = async (raw: Buffer): Promise<void> => {
 			let form: ParsedForm | undefined;

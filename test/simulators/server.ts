@@ -73,3 +73,37 @@ export async function startLoopbackServer(
 		},
 	};
 }
+
+/**
+ * Reads a request body of at most `maxBytes` (declared or counted). Past the limit `onTooLarge` is
+ * called once and the rest is ignored; otherwise `onBody` gets the whole body.
+ */
+export function readBodyCapped(
+	req: http.IncomingMessage,
+	maxBytes: number,
+	onTooLarge: () => void,
+	onBody: (raw: Buffer) => void,
+): void {
+	req.on('error', () => undefined);
+	if (Number(req.headers['content-length']) > maxBytes) {
+		onTooLarge();
+		return;
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let aborted = false;
+	req.on('data', (chunk: Buffer) => {
+		if (aborted) return;
+		size += chunk.length;
+		if (size > maxBytes) {
+			aborted = true;
+			chunks.length = 0;
+			onTooLarge();
+			return;
+		}
+		chunks.push(chunk);
+	});
+	req.on('end', () => {
+		if (!aborted) onBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+	});
+}
