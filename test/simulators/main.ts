@@ -9,11 +9,17 @@
 import { startOneChatSimulator } from './onechat';
 import { startOperatorSimulator } from './operator';
 import { startOpenPlatformSimulator } from './openplatform';
+import { startSiteSimulator } from './site';
+
+/** A mini app registered in the OneChat simulator for the demo's "OneChat Mini App API" credential. */
+export const DEMO_MINI_APP = { appId: 'demo-mini-app', apiKey: 'demo-mini-app-key' };
 
 export interface RunningSimulator {
 	name: string;
 	/** Lines printed once the simulator is listening (URLs, keys, seeded accounts). */
 	describe(): string[];
+	/** The same facts for programs (the demo creates n8n credentials from them). */
+	config: Record<string, unknown>;
 	close(): Promise<void>;
 }
 
@@ -34,12 +40,15 @@ async function startOneChat(): Promise<RunningSimulator> {
 	});
 	sim.addSession('admin@onechat.test', 'admin-session');
 	sim.addSession('alice@onechat.test', 'alice-session');
+	sim.registerApp({ ...DEMO_MINI_APP, name: 'Demo mini app' });
 	return {
 		name: 'OneChat',
+		config: { baseUrl: sim.baseUrl, apiKey: sim.apiKey, miniApp: DEMO_MINI_APP },
 		describe: () => [
 			`base URL: ${sim.baseUrl}`,
 			`api key:  ${sim.apiKey}`,
 			'sessions: admin@onechat.test / admin-session, alice@onechat.test / alice-session',
+			`mini app: ${DEMO_MINI_APP.appId} / ${DEMO_MINI_APP.apiKey}`,
 		],
 		close: () => sim.close(),
 	};
@@ -49,6 +58,7 @@ async function startOperator(): Promise<RunningSimulator> {
 	const sim = await startOperatorSimulator({ port: envPort('OPERATOR_SIM_PORT', 5682) });
 	return {
 		name: 'Operator',
+		config: { url: sim.url, token: sim.token, webhookToken: sim.webhookToken },
 		describe: () => [
 			`API URL:       ${sim.url}`,
 			`API token:     ${sim.token}`,
@@ -65,6 +75,7 @@ async function startOpenPlatform(): Promise<RunningSimulator> {
 	});
 	return {
 		name: 'OpenPlatform',
+		config: { baseUrl: sim.baseUrl, accessToken: sim.appToken('u1'), oauth: sim.oauth },
 		describe: () => [
 			`OpenPlatform URL: ${sim.baseUrl}`,
 			`app id:           ${sim.appId}`,
@@ -78,10 +89,21 @@ async function startOpenPlatform(): Promise<RunningSimulator> {
 	};
 }
 
+async function startSite(): Promise<RunningSimulator> {
+	const sim = await startSiteSimulator({ port: envPort('SITE_SIM_PORT', 5684) });
+	return {
+		name: 'Site',
+		config: { url: sim.url },
+		describe: () => [`deliver URL: ${sim.url}`],
+		close: () => sim.close(),
+	};
+}
+
 export const SIMULATORS: ReadonlyArray<() => Promise<RunningSimulator>> = [
 	startOneChat,
 	startOperator,
 	startOpenPlatform,
+	startSite,
 ];
 
 export async function main(): Promise<void> {
@@ -108,6 +130,8 @@ export async function main(): Promise<void> {
 		console.log(`${simulator.name} simulator`);
 		for (const line of simulator.describe()) console.log(`  ${line}`);
 	}
+	// One machine-readable line for the demo script.
+	console.log(`SIMULATORS ${JSON.stringify(Object.fromEntries(running.map((simulator) => [simulator.name, simulator.config])))}`);
 	console.log('Press Ctrl+C to stop.');
 }
 
