@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -84,6 +84,7 @@ describe('sendHttpRequest', () => {
 			{ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
 			(_, response) => response.end('secure'),
 		);
+		rmSync(dir, { recursive: true, force: true });
 		const host = await listen(server as unknown as Server);
 		const strict = await sendHttpRequest({ ...base, method: 'GET', url: `https://${host}/` });
 		expect(strict).toBeInstanceOf(TransportError);
