@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The parts of scripts/n8n/api.js (plain JavaScript) the suites use, typed. */
+export interface Execution {
+	id: string;
+	status: string;
+	mode: string;
+	data?: unknown;
+}
+
+export interface N8nClient {
+	url: string;
+	createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string>;
+	importWorkflow(json: object | string, credentialIdMap?: Record<string, string>, options?: { name?: string }): Promise<string>;
+	activateWorkflow(id: string): Promise<void>;
+	deactivateWorkflow(id: string): Promise<void>;
+	runWorkflowManually(id: string, options?: { triggerName?: string }): Promise<{ executionId: string; status: string; execution: Execution }>;
+	listExecutions(filter: { workflowId: string }): Promise<Execution[]>;
+	waitForExecutions(workflowId: string, options?: { count?: number; timeoutMs?: number }): Promise<Execution[]>;
+	getExecution(id: string, options?: { includeData?: boolean }): Promise<Execution>;
+	nodeTypes(): Promise<string[]>;
+	credentialTypes(): Promise<string[]>;
+}
+
+interface ApiModule {
+	createClient(options: { url: string; cookie: string; browserId: string; user: unknown }): N8nClient;
+	nodeOutput(execution: Execution, nodeName: string): Array<Record<string, unknown>> | undefined;
+	executionError(execution: Execution): { message: string } | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const api = require('../../scripts/n8n/api') as ApiModule;
+
+export const { nodeOutput, executionError } = api;
+
+export interface E2EState {
+	url: string;
+	logFile: string;
+	owner: { email: string; password: string };
+	cookie: string;
+	browserId: string;
+	user: unknown;
+}
+
+/** The n8n that globalSetup started, and a logged-in client for it. */
+export function connect(): { state: E2EState; client: N8nClient } {
+	const file = process.env.N8N_E2E_STATE;
+	if (!file) throw new Error('N8N_E2E_STATE is not set: run the e2e suites through test/e2e/jest.config.js');
+	const state = JSON.parse(readFileSync(file, 'utf8')) as E2EState;
+	return { state, client: api.createClient(state) };
+}
+
+export const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+export function example(name: string): { nodes: Array<Record<string, unknown>>; [key: string]: unknown } {
+	return JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as { nodes: Array<Record<string, unknown>> };
+}
+
+/** The production URL of a trigger node of an imported example: /webhook/<webhookId>/<path>. */
+export function webhookUrl(state: E2EState, webhookId: string, path: string): string {
+	return `${state.url}/webhook/${webhookId}/${path}`;
+}
+
+export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const value = check();
+		if (value) return value;
+		if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
