@@ -1,0 +1,111 @@
+import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
+import { connect, example, webhookUrl } from './n8n';
+
+const { state, client } = connect();
+let platform: OpenPlatformSimulator;
+let credentials: Record<string, string>;
+const active: string[] = [];
+
+beforeAll(async () => {
+	platform = await startOpenPlatformSimulator();
+	credentials = {
+		openPlatformApi: await client.createCredential('openPlatformApi', 'OpenPlatform (e2e)', {
+			url: platform.baseUrl,
+			accessToken: platform.appToken('u1'),
+		}),
+		openPlatformOAuth2Api: await client.createCredential('openPlatformOAuth2Api', 'OpenPlatform OAuth2 (e2e)', {
+			url: platform.baseUrl,
+			clientId: platform.oauth.clientId,
+			clientSecret: platform.oauth.clientSecret,
+		}),
+	};
+});
+afterAll(async () => {
+	for (const id of active) await client.deactivateWorkflow(id);
+	await platform.close();
+});
+
+async function activate(file: string): Promise<{ id: string; webhookId: string }> {
+	const workflow = example(file);
+	const id = await client.importWorkflow(workflow, credentials);
+	await client.activateWorkflow(id);
+	active.push(id);
+	const trigger = workflow.nodes.find((node) => typeof node.webhookId === 'string') as { webhookId: string };
+	return { id, webhookId: trigger.webhookId };
+}
+
+const executionsOf = async (workflowId: string) => (await client.listExecutions({ workflowId })).length;
+const get = async (url: string, headers: Record<string, string> = {}) => await fetch(url, { redirect: 'manual', headers });
+
+describe('examples/openplatform-notify-on-event.json in n8n', () => {
+	it('a shop webhook notifies every user of the team and raises their badge', async () => {
+		const workflow = await activate('openplatform-notify-on-event.json');
+		const before = platform.notifications.length;
+		const response = await fetch(`${state.url}/webhook/order-shipped`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ order: 'A-77', team: 'sales' }),
+		});
+		expect(response.status).toBe(200);
+		const [execution] = await client.waitForExecutions(workflow.id, { count: 1 });
+		expect(execution.status).toBe('success');
+		const stored = platform.notifications.slice(before);
+		expect(stored.map((entry) => entry.userId)).toEqual(['u1']);
+		expect(stored[0]).toMatchObject({ type: 1, body: 'Order **A-77** has shipped.', data: '{"order":"A-77"}' });
+		expect(platform.badgeCount('u1')).toBe(1);
+	});
+});
+
+describe('examples/openplatform-sign-in.json in n8n', () => {
+	let workflow: { id: string; webhookId: string };
+	beforeAll(async () => {
+		workflow = await activate('openplatform-sign-in.json');
+	});
+
+	it('signs a user in: start → OpenPlatform → callback with the doubled "?" → profile in the workflow', async () => {
+		const start = await get(webhookUrl(state, workflow.webhookId, 'open'));
+		expect(start.status).toBe(302);
+		const atPlatform = await get(start.headers.get('location') ?? '', { 'x-sim-user': 'u2' });
+		const callback = atPlatform.headers.get('location') ?? '';
+		expect(callback).toMatch(/\/callback\?state=[^?]+\?code=/);
+		const done = await get(callback);
+		expect(done.status).toBe(302);
+		expect(done.headers.get('location')).toBe('http://localhost:5678/');
+		const [execution] = await client.waitForExecutions(workflow.id, { count: 1 });
+		expect(execution.status).toBe('success');
+	});
+
+	it('refuses a forged state with 400 and records no execution', async () => {
+		const before = await executionsOf(workflow.id);
+		const code = /code=([^&]+)/.exec(platform.authorize('u1', 'https://x.example/').location ?? '')?.[1];
+		const response = await get(`${webhookUrl(state, workflow.webhookId, 'callback')}?state=eyJleHAiOjk5OTk5OTk5OTk5OTl9.forged?code=${code}`);
+		expect(response.status).toBe(400);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(await executionsOf(workflow.id)).toBe(before);
+	});
+});
+
+describe('examples/openplatform-command.json in n8n', () => {
+	it('serves the bridge script and turns a relayed command into a confirmation notification', async () => {
+		const workflow = await activate('openplatform-command.json');
+		const script = await get(webhookUrl(state, workflow.webhookId, 'open'));
+		expect(await script.text()).toContain(webhookUrl(state, workflow.webhookId, 'command'));
+		const before = platform.notifications.length;
+		const relay = await fetch(webhookUrl(state, workflow.webhookId, 'command'), {
+			method: 'POST',
+			headers: { 'content-type': 'text/plain' },
+			body: JSON.stringify({ type: 'refresh', body: { report: 'sales' }, openplatform: platform.verifyUrl('u1') }),
+		});
+		expect(relay.status).toBe(204);
+		await client.waitForExecutions(workflow.id, { count: 1 });
+		expect(platform.notifications.slice(before)).toEqual([
+			expect.objectContaining({ userId: 'u1', body: 'Command **refresh** received; the report is being refreshed.', data: '{"report":"sales"}' }),
+		]);
+		const forged = await fetch(webhookUrl(state, workflow.webhookId, 'command'), {
+			method: 'POST',
+			headers: { 'content-type': 'text/plain' },
+			body: JSON.stringify({ type: 'refresh', openplatform: `https://evil.example/verify/?accesstoken=1-${'a'.repeat(50)}` }),
+		});
+		expect(forged.status).toBe(400);
+	});
+});
