@@ -72,6 +72,8 @@ async function startOpenPlatform(): Promise<RunningSimulator> {
 	const sim = await startOpenPlatformSimulator({
 		port: envPort('OPENPLATFORM_SIM_PORT', 5683),
 		maxLogEntries: 10_000,
+		// A browser cannot send X-Sim-User: in the demo, Anna is signed in at OpenPlatform.
+		signedInUser: 'u1',
 	});
 	return {
 		name: 'OpenPlatform',

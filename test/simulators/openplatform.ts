@@ -54,6 +54,8 @@ export interface OpenPlatformSimulatorOptions {
 	 * authorize error).
 	 */
 	oauthClientError?: 'error-invalid-clientkey' | 'error-invalid-accesstoken';
+	/** A user taken as signed in at /oauth/authorize/ when no X-Sim-User header says otherwise (the demo's browser). */
+	signedInUser?: string;
 	/** Default 11: after 11 failed token checks from one IP, the 12th call and all later ones are blocked. */
 	blockAfterFailures?: number;
 	/** Whether the app may send notifications (else error-permissions). Default true. */
@@ -1010,7 +1012,7 @@ export async function startOpenPlatformSimulator(
 					break;
 				case 'authorize': {
 					// X-Sim-User stands in for the signed-in browser's session cookie.
-					const simUser = headerValue(req.headers['x-sim-user']);
+					const simUser = headerValue(req.headers['x-sim-user']) ?? options.signedInUser;
 					const signedIn = simUser === undefined ? undefined : users.get(simUser);
 					answer = authorizeFor(signedIn, query.client_id ?? '', query.redirect_uri ?? '');
 					break;
