@@ -108,11 +108,21 @@ async function request(baseUrl, method, path, { body, cookie, browserId, timeout
 		init.body = JSON.stringify(body);
 	}
 	let response;
-	try {
-		response = await fetch(url, init);
-	} catch (error) {
-		const reason = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${error.message}${error.cause ? ` (${error.cause.message || error.cause.code})` : ''}`;
-		throw new N8nApiError(`${method} ${path} failed: ${reason}`, { method, path });
+	for (let attempt = 1; ; attempt++) {
+		try {
+			response = await fetch(url, init);
+			break;
+		} catch (error) {
+			// A busy n8n (a long execution blocks its event loop) may reset a kept-alive connection;
+			// a GET is safe to send again.
+			const reset = error.cause && ['ECONNRESET', 'UND_ERR_SOCKET'].includes(error.cause.code);
+			if (method === 'GET' && reset && attempt < 4) {
+				await sleep(500 * attempt);
+				continue;
+			}
+			const reason = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${error.message}${error.cause ? ` (${error.cause.message || error.cause.code})` : ''}`;
+			throw new N8nApiError(`${method} ${path} failed: ${reason}`, { method, path });
+		}
 	}
 	const text = await response.text();
 	let parsed;
