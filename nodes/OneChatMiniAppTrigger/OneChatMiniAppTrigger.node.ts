@@ -8,12 +8,12 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, webhookCall } from '../shared/webhook';
 import { requiredText, userJid } from '../OneChat/schemas';
 import { OneChatClient, parseOneChatConnection } from '../OneChat/transport';
 
-const DEFAULT_MAX_BODY_KB = 64;
 
 const sessionBody = z
 	.object({ jid: userJid, sessionId: requiredText })
@@ -69,28 +69,12 @@ export class OneChatMiniAppTrigger implements INodeType {
 				],
 				default: 'onReceived',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Max Body Size (KB)',
-						name: 'maxBodyKb',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 64,
-						description: 'Larger bodies are refused with 413 before any session check',
-					},
-				],
-			},
+			triggerOptions(MAX_BODY_64_KB),
 		],
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
+		const call = webhookCall(this, MAX_BODY_64_KB.default as number);
 		const body = await call.readBody();
 		if (!body.ok) return call.refuse(body.status, body.message);
 		const parsed = sessionBody.safeParse(body.fields);

@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
 import { webhookCall } from '../shared/webhook';
 import { appOpened } from './events/appOpened';
 import { commandReceived } from './events/commandReceived';
@@ -18,7 +19,6 @@ const EVENTS: Record<string, (context: IWebhookFunctions, call: WebhookCall) => 
 	commandReceived,
 	oauthSignIn,
 };
-const DEFAULT_MAX_BODY_KB = 64;
 
 // OpenPlatform (or the browser) calls these URLs; nothing is registered at OpenPlatform, so the
 // node has no webhookMethods lifecycle. n8n names webhooks only "default" or "setup", so the three
@@ -119,36 +119,19 @@ export class OpenPlatformTrigger implements INodeType {
 				description: 'Where the browser goes once the profile has been read',
 				displayOptions: { show: { event: ['oauthSignIn'] } },
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Max Body Size (KB)',
-						name: 'maxBodyKb',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 64,
-						description: 'Larger relayed commands are refused with 413',
-					},
-					{
-						displayName: 'Sign-In Time Limit (Minutes)',
-						name: 'stateLifetimeMinutes',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 10,
-						description: 'How long a started sign-in stays valid; later callbacks are refused with 400',
-					},
-				],
-			},
+			triggerOptions(MAX_BODY_64_KB, {
+				displayName: 'Sign-In Time Limit (Minutes)',
+				name: 'stateLifetimeMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: 'How long a started sign-in stays valid; later callbacks are refused with 400',
+			}),
 		],
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
+		const call = webhookCall(this, MAX_BODY_64_KB.default as number);
 		const handler = EVENTS[this.getNodeParameter('event') as string];
 		if (!handler) return call.refuse(404, 'Unknown event');
 		return await handler(this, call);

@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { MAX_BODY_10_MB, triggerOptions } from '../shared/triggerOptions';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
 import type { OperatorEvent } from './events/event';
@@ -18,7 +19,6 @@ const EVENTS: Record<string, OperatorEvent> = Object.fromEntries(
 	[operatorReply, userInfoRequested, privateMediaRequested].map((event) => [event.value, event]),
 );
 const REQUEST_EVENTS = [userInfoRequested.value, privateMediaRequested.value];
-const DEFAULT_MAX_BODY_KB = 10 * 1024;
 
 // The panel calls these URLs itself (the administrator enters them in the panel), so nothing is
 // registered remotely and the node has no webhookMethods lifecycle. Each event has its own path.
@@ -87,28 +87,12 @@ export class OperatorTrigger implements INodeType {
 				default: 'responseNode',
 				displayOptions: { show: { event: REQUEST_EVENTS } },
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Max Body Size (KB)',
-						name: 'maxBodyKb',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 10240,
-						description: 'Larger calls (files included) are refused with 413 before any execution',
-					},
-				],
-			},
+			triggerOptions(MAX_BODY_10_MB),
 		],
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
+		const call = webhookCall(this, MAX_BODY_10_MB.default as number);
 		const event = EVENTS[this.getNodeParameter('event') as string];
 		const credentials = webhookTokenSchema.safeParse(await this.getCredentials('operatorApi'));
 		if (!event || !credentials.success) {
