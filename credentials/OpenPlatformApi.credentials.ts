@@ -1,5 +1,6 @@
-import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+// The test button is the OpenPlatform node's openPlatformApiConnection (nodes/OpenPlatform/credentialTest.ts).
 export class OpenPlatformApi implements ICredentialType {
 	name = 'openPlatformApi';
 
@@ -54,22 +55,4 @@ export class OpenPlatformApi implements ICredentialType {
 			description: 'Whether to accept invalid TLS certificates, for self-hosted servers with their own certificates',
 		},
 	];
-
-	// Reads one user: no notification is sent. Without an app token it only checks that an
-	// OpenPlatform answers at the URL (a refused token is OpenPlatform's own JSON error).
-	test: ICredentialTestRequest = {
-		request: {
-			url:
-				'={{ ($credentials.usersTokenUrl || ($credentials.url.replace(/\\/+$/, "") + "/api/users/?accesstoken=" + encodeURIComponent($credentials.accessToken || "none"))) + "&limit=1" }}',
-			method: 'GET',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
-			headers: { 'x-origin': '={{$credentials.originToken || ""}}' },
-			ignoreHttpStatusErrors: true,
-		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 400, message: 'OpenPlatform refused the app access token or origin token' } },
-			{ type: 'responseCode', properties: { value: 401, message: 'This URL answered with a login page: check "OpenPlatform URL"' } },
-			{ type: 'responseCode', properties: { value: 404, message: 'No OpenPlatform API at this URL' } },
-		],
-	};
 }

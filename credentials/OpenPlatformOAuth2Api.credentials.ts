@@ -60,14 +60,15 @@ export class OpenPlatformOAuth2Api implements ICredentialType {
 			ignoreHttpStatusErrors: true,
 			body: { code: 'credential-test', client_id: '={{$credentials.clientId}}', client_secret: '={{$credentials.clientSecret}}' },
 		},
+		// n8n turns a JSON array answer ([{name, error}]) into items and reads the rules on the first one.
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: '0.name', value: 'error-invalid-clientkey', message: 'OpenPlatform refused the client ID or secret' },
+				properties: { key: 'name', value: 'error-invalid-clientkey', message: 'OpenPlatform refused the client ID or secret' },
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: '0.name', value: 'error-nooauth', message: 'OAuth 2.0 is switched off in this OpenPlatform' },
+				properties: { key: 'name', value: 'error-nooauth', message: 'OAuth 2.0 is switched off in this OpenPlatform' },
 			},
 		],
 	};

@@ -1,17 +1,10 @@
 import type {
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
-// The test posts action "check_token", which is not a message: the panel answers 401 for a wrong
-// token and 400 (unknown action) for a right one, so nothing reaches the operators.
-const TEST_BOUNDARY = 'n8nOperatorCredentialTest';
-const TEST_BODY =
-	`={{ "--${TEST_BOUNDARY}\\r\\nContent-Disposition: form-data; name=\\"token\\"\\r\\n\\r\\n" + $credentials.apiToken + ` +
-	`"\\r\\n--${TEST_BOUNDARY}\\r\\nContent-Disposition: form-data; name=\\"action\\"\\r\\n\\r\\ncheck_token\\r\\n--${TEST_BOUNDARY}--\\r\\n" }}`;
-
+// The test button is the Operator Panel node's operatorApiConnection (nodes/Operator/credentialTest.ts).
 export class OperatorApi implements ICredentialType {
 	name = 'operatorApi';
 
@@ -58,20 +51,4 @@ export class OperatorApi implements ICredentialType {
 			description: 'Whether to accept invalid TLS certificates, for self-hosted panels with their own certificates',
 		},
 	];
-
-	test: ICredentialTestRequest = {
-		request: {
-			url: '={{$credentials.apiUrl}}',
-			method: 'POST',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
-			ignoreHttpStatusErrors: true,
-			headers: { 'content-type': `multipart/form-data; boundary=${TEST_BOUNDARY}` },
-			body: TEST_BODY,
-		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'The panel refused the API token' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'The panel refused the API token' } },
-			{ type: 'responseCode', properties: { value: 404, message: 'No Operator API at this URL' } },
-		],
-	};
 }

@@ -23,6 +23,13 @@ function iconFiles(icon: unknown): string[] {
 	return icons.map((entry) => entry.replace(/^file:/, ''));
 }
 
+function builtNodes(): INodeType[] {
+	return pkg.n8n.nodes.map((file) => {
+		const exported = require(join(root, file)) as Record<string, new () => INodeType>;
+		return new (Object.values(exported)[0])();
+	});
+}
+
 describe('built package', () => {
 	it('has no runtime dependencies and only n8n-workflow as peer', () => {
 		expect(pkg.dependencies ?? {}).toEqual({});
@@ -40,13 +47,21 @@ describe('built package', () => {
 		expect(codex.node).toBe(`n8n-nodes-openplatform-operator-onechat.${node.description.name}`);
 	});
 
-	it.each(pkg.n8n.credentials)('%s loads, with its icons', (file) => {
+	it.each(pkg.n8n.credentials)('%s loads, with its icons and a test button', (file) => {
 		const path = join(root, file);
 		const exported = require(path) as Record<string, new () => ICredentialType>;
 		const CredentialClass = Object.values(exported)[0];
 		const credential = new CredentialClass();
-		expect(credential.test).toBeDefined();
 		for (const icon of iconFiles(credential.icon)) expect(existsSync(join(dirname(path), icon))).toBe(true);
+		if (credential.test) return;
+		// Otherwise every node using it names a test function it carries (n8n stops at the first such node).
+		const users = builtNodes().filter((node) => node.description.credentials?.some((entry) => entry.name === credential.name));
+		expect(users.length).toBeGreaterThan(0);
+		for (const node of users) {
+			const testedBy = node.description.credentials?.find((entry) => entry.name === credential.name)?.testedBy;
+			expect(typeof testedBy).toBe('string');
+			expect(typeof node.methods?.credentialTest?.[testedBy as string]).toBe('function');
+		}
 	});
 
 	it('bundles undici and zod once, in the shared vendor chunk every node uses', () => {

@@ -8,6 +8,7 @@ import {
 
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperation } from '../shared/router';
+import { openPlatformApiConnection } from './credentialTest';
 import { properties, router } from './resources';
 
 export class OpenPlatform implements INodeType {
@@ -24,11 +25,13 @@ export class OpenPlatform implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'openPlatformApi', required: true, displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
+			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
 			{ name: 'openPlatformOAuth2Api', required: true, displayOptions: { show: { resource: ['oauth'] } } },
 		],
 		properties: [...properties, requestOptionsProperty()],
 	};
+
+	methods = { credentialTest: { openPlatformApiConnection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeOperation(this, router);

@@ -179,6 +179,19 @@ export class OpenPlatformClient {
 		return this.parse(verifyMeta, await this.send('GET', url, itemIndex), itemIndex) as IDataObject;
 	}
 
+	/**
+	 * True when an OpenPlatform v4 answers at the origin. An empty notification without a token is
+	 * refused for its missing "body" before any token is looked at: nothing is sent, no token
+	 * failure is counted.
+	 */
+	async answersAsOpenPlatform(): Promise<boolean> {
+		const headers = { accept: 'application/json', 'content-type': 'application/json', ...this.headers };
+		const url = `${this.origin}/api/notify/`;
+		const answer = await callService(this.call, { method: 'POST', url, headers, body: '{}', timeoutMs: this.tuning.timeoutMs }, 0);
+		const parsed = errorList.safeParse(answer.json);
+		return parsed.success && parsed.data[0].name === 'body';
+	}
+
 	authorizationUrl(clientId: string, redirectUri: string): string {
 		const query = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri });
 		return `${this.origin}/oauth/authorize/?${query.toString()}`;

@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { openPlatformApiConnection } from '../OpenPlatform/credentialTest';
 import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
 import { webhookCall } from '../shared/webhook';
 import { appOpened } from './events/appOpened';
@@ -51,7 +52,7 @@ export class OpenPlatformTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'openPlatformApi', required: true, displayOptions: { show: { event: ['appOpened', 'commandReceived'] } } },
+			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { event: ['appOpened', 'commandReceived'] } } },
 			{ name: 'openPlatformOAuth2Api', required: true, displayOptions: { show: { event: ['oauthSignIn'] } } },
 		],
 		webhooks: OPENPLATFORM_WEBHOOKS,
@@ -129,6 +130,9 @@ export class OpenPlatformTrigger implements INodeType {
 			}),
 		],
 	};
+
+	// n8n stops at the first node naming a credential's testedBy, so each such node carries the function.
+	methods = { credentialTest: { openPlatformApiConnection } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const call = webhookCall(this, MAX_BODY_64_KB.default as number);

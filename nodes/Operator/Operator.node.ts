@@ -8,6 +8,7 @@ import {
 
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperation, type OperationRouter } from '../shared/router';
+import { operatorApiConnection } from './credentialTest';
 import { messageDescription, messageOperations } from './resources/message';
 import { panelRequestDescription, panelRequestOperations } from './resources/panelRequest';
 
@@ -29,7 +30,9 @@ export class Operator implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'operatorApi', required: true, displayOptions: { show: { resource: ['message'] } } }],
+		credentials: [
+			{ name: 'operatorApi', required: true, testedBy: 'operatorApiConnection', displayOptions: { show: { resource: ['message'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -47,6 +50,8 @@ export class Operator implements INodeType {
 			{ ...requestOptionsProperty(), displayOptions: { show: { resource: ['message'] } } },
 		],
 	};
+
+	methods = { credentialTest: { operatorApiConnection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeOperation(this, router);

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-wor
 import { apiError, outcomeForHttpStatus } from '../shared/errors';
 import { Redactor } from '../shared/redaction';
 import type { RetryPolicy } from '../shared/retry';
-import { callService, type ServiceCallContext } from '../shared/serviceCall';
+import { callService, type ServiceAnswer, type ServiceCallContext } from '../shared/serviceCall';
 import { parseParameters } from '../shared/validation';
 import { FormData, z } from '../shared/vendor';
 
@@ -85,11 +85,7 @@ export class OperatorClient {
 			const { bytes, fileName, mimeType } = message.attach;
 			form.append('attach', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }), fileName);
 		}
-		const answer = await callService(
-			this.call,
-			{ method: 'POST', url: this.connection.apiUrl, headers: { accept: 'application/json' }, body: form, timeoutMs: this.tuning.timeoutMs },
-			itemIndex,
-		);
+		const answer = await this.post(form, itemIndex);
 		if (answer.status >= 200 && answer.status < 300) {
 			return answer.json && typeof answer.json === 'object' ? (answer.json as IDataObject) : { response: answer.text };
 		}
@@ -107,6 +103,25 @@ export class OperatorClient {
 				outcome: outcomeForHttpStatus(answer.status),
 			},
 			this.redactor,
+		);
+	}
+
+	/**
+	 * Posts action "check_token", which is not a message, and returns the panel's HTTP status:
+	 * 401/403 for a wrong token, otherwise the answer to an action it does not know.
+	 */
+	async checkToken(): Promise<number> {
+		const form = new FormData();
+		form.append('token', this.connection.apiToken);
+		form.append('action', 'check_token');
+		return (await this.post(form, 0)).status;
+	}
+
+	private async post(form: FormData, itemIndex: number): Promise<ServiceAnswer> {
+		return await callService(
+			this.call,
+			{ method: 'POST', url: this.connection.apiUrl, headers: { accept: 'application/json' }, body: form, timeoutMs: this.tuning.timeoutMs },
+			itemIndex,
 		);
 	}
 }

@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { operatorApiConnection } from '../Operator/credentialTest';
 import { MAX_BODY_10_MB, triggerOptions } from '../shared/triggerOptions';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
@@ -50,7 +51,7 @@ export class OperatorTrigger implements INodeType {
 		defaults: { name: 'Operator Panel Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'operatorApi', required: true }],
+		credentials: [{ name: 'operatorApi', required: true, testedBy: 'operatorApiConnection' }],
 		webhooks: OPERATOR_WEBHOOKS,
 		properties: [
 			{
@@ -90,6 +91,9 @@ export class OperatorTrigger implements INodeType {
 			triggerOptions(MAX_BODY_10_MB),
 		],
 	};
+
+	// n8n stops at the first node naming a credential's testedBy, so each such node carries the function.
+	methods = { credentialTest: { operatorApiConnection } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const call = webhookCall(this, MAX_BODY_10_MB.default as number);

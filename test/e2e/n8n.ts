@@ -21,6 +21,7 @@ export interface N8nClient {
 	getExecution(id: string, options?: { includeData?: boolean }): Promise<Execution>;
 	nodeTypes(): Promise<string[]>;
 	credentialTypes(): Promise<string[]>;
+	request(method: string, path: string, options?: { body?: unknown; expect?: number[] }): Promise<{ status: number; body: unknown; text: string }>;
 }
 
 interface ApiModule {

@@ -71,6 +71,25 @@ describe('examples/onechat-mini-app-session.json in n8n', () => {
 		expect(welcome?.body).toEqual({ jid: 'alice@onechat.test', message: 'Welcome back! Your coupon code is SPRING.' });
 	});
 
+	it('works from a page on another origin: n8n answers the CORS preflight, the answer carries the origin', async () => {
+		const origin = 'https://mini-app.example';
+		const preflight = await fetch(url, {
+			method: 'OPTIONS',
+			headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+		expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+		expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { origin, 'content-type': 'application/json' },
+			body: JSON.stringify({ jid: 'alice@onechat.test', sessionId: 'alice-session', coupon: 'CORS' }),
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+	});
+
 	it.each([
 		['a forged session', JSON.stringify({ jid: 'alice@onechat.test', sessionId: 'forged' }), 'application/json', 401],
 		['a missing session', JSON.stringify({ jid: 'alice@onechat.test' }), 'application/json', 400],

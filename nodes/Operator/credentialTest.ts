@@ -1,0 +1,31 @@
+import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+
+import { CREDENTIAL_TEST_TUNING, credentialTestNode, credentialVerdict } from '../shared/credentialTest';
+import { OperatorClient, parseOperatorConnection } from './transport';
+
+const NODE = credentialTestNode('Operator Panel API', 'operator');
+
+/**
+ * The Operator Panel API credential's "Test" button. A declarative test cannot express it: the
+ * harmless check is answered 401 for a wrong token but 400 (unknown action) for a right one, and
+ * n8n fails every non-2xx answer of a declarative test.
+ */
+export async function operatorApiConnection(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return await credentialVerdict(async () => {
+		const connection = parseOperatorConnection(NODE, credential.data ?? {});
+		return verdictFor(await new OperatorClient(NODE, connection, CREDENTIAL_TEST_TUNING).checkToken());
+	});
+}
+
+function verdictFor(status: number): INodeCredentialTestResult {
+	if (status === 401 || status === 403) return { status: 'Error', message: 'The panel refused the API token' };
+	if (status === 404 || status === 405) return { status: 'Error', message: 'No Operator API at this URL' };
+	if (status >= 300 && status < 400) {
+		return { status: 'Error', message: `"API Endpoint URL" redirects elsewhere (HTTP ${status}): enter the final URL` };
+	}
+	if (status >= 500) return { status: 'Error', message: `The panel failed to answer (HTTP ${status}); try again later` };
+	return { status: 'OK', message: 'The panel accepted the API token' };
+}

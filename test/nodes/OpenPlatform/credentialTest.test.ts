@@ -1,0 +1,73 @@
+import { OpenPlatformApi } from '../../../credentials/OpenPlatformApi.credentials';
+import { openPlatformApiConnection } from '../../../nodes/OpenPlatform/credentialTest';
+import { OpenPlatform } from '../../../nodes/OpenPlatform/OpenPlatform.node';
+import { OpenPlatformTrigger } from '../../../nodes/OpenPlatformTrigger/OpenPlatformTrigger.node';
+import { itIsTestedByEachNode, testButtonOf } from '../../credentials/credentialTest';
+import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../simulators/openplatform';
+import { startOperatorSimulator } from '../../simulators/operator';
+
+let simulator: OpenPlatformSimulator;
+
+beforeAll(async () => {
+	simulator = await startOpenPlatformSimulator();
+});
+afterAll(async () => await simulator.close());
+beforeEach(() => simulator.unblockAll());
+
+const testButton = testButtonOf(openPlatformApiConnection, 'openPlatformApi');
+
+describe('OpenPlatform API credential test', () => {
+	itIsTestedByEachNode(
+		new OpenPlatformApi(),
+		[
+			['OpenPlatform', new OpenPlatform()],
+			['OpenPlatform Trigger', new OpenPlatformTrigger()],
+		],
+		'openPlatformApiConnection',
+		openPlatformApiConnection,
+	);
+
+	it('accepts a valid app token or users URL and refuses a wrong token, sending no notification', async () => {
+		const before = simulator.notifications.length;
+		expect(await testButton({ url: simulator.baseUrl, accessToken: simulator.appToken('u1') })).toEqual({
+			status: 'OK',
+			message: 'OpenPlatform accepted the app token',
+		});
+		expect((await testButton({ url: simulator.baseUrl, usersTokenUrl: simulator.usersUrl('u1') })).status).toBe('OK');
+		const wrong = await testButton({ url: simulator.baseUrl, accessToken: `0-0-0-${'0'.repeat(30)}` });
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toContain('the access token in the URL is not valid (error-invalid-accesstoken)');
+		expect(simulator.notifications.length).toBe(before);
+	});
+
+	it('without an app token checks that OpenPlatform answers, at no token failure', async () => {
+		const failures = simulator.tokenFailures();
+		const result = await testButton({ url: simulator.baseUrl });
+		expect(result).toEqual({ status: 'OK', message: 'OpenPlatform answers at this URL (no app token given, so no token was checked)' });
+		expect(simulator.tokenFailures()).toBe(failures);
+		expect(simulator.notifications).toHaveLength(0);
+	});
+
+	it('tells when something else answers at the URL', async () => {
+		const other = await startOperatorSimulator();
+		try {
+			const result = await testButton({ url: `http://127.0.0.1:${other.port}` });
+			expect(result).toEqual({ status: 'Error', message: 'No OpenPlatform v4 answers at this URL: check "OpenPlatform URL"' });
+		} finally {
+			await other.close();
+		}
+	});
+
+	it('refuses a users URL on another host before sending the token there', async () => {
+		const result = await testButton({ url: simulator.baseUrl, usersTokenUrl: 'https://evil.example/api/users/?accesstoken=stolen-token-9' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('not to the OpenPlatform of the credential');
+		expect(result.message).not.toContain('stolen-token-9');
+	});
+
+	it('names the field when the OpenPlatform URL is not a URL', async () => {
+		const result = await testButton({ url: 'intranet', accessToken: 'x' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('OpenPlatform URL');
+	});
+});
