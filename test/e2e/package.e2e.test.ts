@@ -12,6 +12,12 @@ describe('the package inside a real n8n 2.40.7', () => {
 		}
 	});
 
+	it('offers the three action nodes as AI agent tools (usableAsTool)', async () => {
+		const types = await client.nodeTypes();
+		for (const node of ['oneChatTool', 'operatorTool', 'openPlatformTool']) expect(types).toContain(`${PACKAGE}.${node}`);
+		expect(types).not.toContain(`${PACKAGE}.operatorTriggerTool`);
+	});
+
 	it('loads all five credential types', async () => {
 		const types = await client.credentialTypes();
 		for (const credential of ['oneChatApi', 'oneChatMiniAppApi', 'operatorApi', 'openPlatformApi', 'openPlatformOAuth2Api']) {
