@@ -19,6 +19,17 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxRetryAfterMs: 60_000,
 };
 
+/** For calls made while a webhook's caller waits for its answer: give up soon rather than hold it. */
+export const WEBHOOK_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 1,
+	baseDelayMs: 200,
+	maxDelayMs: 1_000,
+	maxRetryAfterMs: 2_000,
+};
+
+/** Per-request timeout for those calls. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+
 const RETRYABLE_STATUSES = new Set([429, 503]);
 
 export function isRetryableStatus(status: number): boolean {

@@ -63,6 +63,13 @@ export interface Faults {
 	 * Invalid session). The real API answers them with 200, which is the default (undefined).
 	 */
 	httpStatusOnError?: number;
+	/**
+	 * Refuse (`{status: "Error", description}`, default description "Refused") every API request
+	 * whose body field `field` equals `value`: one item of a batch refused by the API.
+	 */
+	refuseWhere?: { field: string; value: string; description?: string };
+	/** Accept the admin key for this many more API requests, then answer Unauthorized: a key revoked mid-run. */
+	revokeKeyAfterRequests?: number;
 }
 
 export interface RecordedRequest {
@@ -168,6 +175,8 @@ function emptyFaults(): Faults {
 		resetAfterProcessing: {},
 		malformedJson: {},
 		httpStatusOnError: undefined,
+		refuseWhere: undefined,
+		revokeKeyAfterRequests: undefined,
 	};
 }
 
@@ -218,6 +227,8 @@ export async function startOneChatSimulator(
 	const appKeys = new Set<string>();
 	let faults = emptyFaults();
 	let faultsActive = false;
+	/** Admin-key requests still accepted while revokeKeyAfterRequests is set. */
+	let keyUsesLeft: number | undefined;
 
 	const timers = new Set<NodeJS.Timeout>();
 	let closing = false;
@@ -274,6 +285,14 @@ export async function startOneChatSimulator(
 		return set !== undefined && set.has(sessionId);
 	}
 
+	/** Counts one use of the admin key; true once the revocation switch has used up its requests. */
+	function keyRevoked(apiKey: string): boolean {
+		if (keyUsesLeft === undefined || apiKey !== adminKey) return false;
+		if (keyUsesLeft <= 0) return true;
+		keyUsesLeft--;
+		return false;
+	}
+
 	function appError(description: string): Outcome {
 		return errorOutcome(faults.httpStatusOnError ?? 200, description);
 	}
@@ -285,11 +304,16 @@ export async function startOneChatSimulator(
 	): Outcome {
 		const authorized =
 			apiKey !== undefined &&
-			(apiKey === adminKey || (endpoint === 'authenticateUser' && appKeys.has(apiKey)));
+			(apiKey === adminKey || (endpoint === 'authenticateUser' && appKeys.has(apiKey))) &&
+			!keyRevoked(apiKey);
 		if (!authorized) return appError('Unauthorized');
 
 		for (const field of REQUIRED_FIELDS[endpoint]) {
 			if (!isNonEmptyString(body[field])) return errorOutcome(400, `Missing field: ${field}`);
+		}
+		const refuse = faults.refuseWhere;
+		if (refuse !== undefined && body[refuse.field] === refuse.value) {
+			return appError(refuse.description ?? 'Refused');
 		}
 
 		switch (endpoint) {
@@ -559,11 +583,17 @@ export async function startOneChatSimulator(
 			}
 			if (update.malformedJson !== undefined) next.malformedJson = { ...update.malformedJson };
 			if ('httpStatusOnError' in update) next.httpStatusOnError = update.httpStatusOnError;
+			if ('refuseWhere' in update) next.refuseWhere = update.refuseWhere && { ...update.refuseWhere };
+			if ('revokeKeyAfterRequests' in update) {
+				next.revokeKeyAfterRequests = update.revokeKeyAfterRequests;
+				keyUsesLeft = update.revokeKeyAfterRequests;
+			}
 			faults = next;
 			recomputeFaultsActive();
 		},
 		clearFaults(): void {
 			faults = emptyFaults();
+			keyUsesLeft = undefined;
 			recomputeFaultsActive();
 		},
 		clearLog(): void {

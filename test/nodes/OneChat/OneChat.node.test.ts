@@ -18,45 +18,96 @@ beforeAll(async () => {
 	simulator.registerApp(APP);
 });
 afterAll(async () => await simulator.close());
-beforeEach(() => simulator.clearLog());
+beforeEach(() => {
+	simulator.clearFaults();
+	simulator.clearLog();
+});
 
 interface Case {
 	operation: string;
 	parameters: INodeParameters;
-	/** Two valid items, a third (for register: one the API refuses), then one that fails validation. */
+	/** Two valid items, a third the API refuses, then one that fails validation. */
 	items: IDataObject[];
-	/** What the simulator must have received from the first item. */
-	firstBody: IDataObject;
+	/** What the simulator must receive for each of the first three items. */
+	bodies: IDataObject[];
+	/** What the first three items must output, in input order (the third: the API's refusal). */
+	outputs: IDataObject[];
+	/** Makes the simulator refuse the third item; register's third item has an expired session instead. */
+	refuse?: { field: string; value: string };
 	apiError: string;
 }
+
+/** The simulator's answer to a request refused through its `refuseWhere` switch. */
+const REFUSED = 'OneChat: Refused';
 
 const cases: Case[] = [
 	{
 		operation: 'sendToUser',
 		parameters: { resource: 'message', operation: 'sendToUser', jid: '={{ $json.to }}', message: '=Hi {{ $json.name }}' },
-		items: [{ to: 'u1@onechat.test', name: 'Ann' }, { to: 'u2@onechat.test', name: 'Bo' }, { to: 'u3@onechat.test', name: 'Cy' }, { to: 'bad', name: 'x' }],
-		firstBody: { jid: 'u1@onechat.test', message: 'Hi Ann' },
+		items: [{ to: 'u1@onechat.test', name: 'Ann' }, { to: 'u2@onechat.test', name: 'Bo' }, { to: 'u3@onechat.test', name: 'refused' }, { to: 'bad', name: 'x' }],
+		bodies: [
+			{ jid: 'u1@onechat.test', message: 'Hi Ann' },
+			{ jid: 'u2@onechat.test', message: 'Hi Bo' },
+			{ jid: 'u3@onechat.test', message: 'Hi refused' },
+		],
+		outputs: [
+			{ jid: 'u1@onechat.test', status: 'Success' },
+			{ jid: 'u2@onechat.test', status: 'Success' },
+			{ jid: 'u3@onechat.test', outcome: 'failed', error: REFUSED },
+		],
+		refuse: { field: 'message', value: 'Hi refused' },
 		apiError: 'OneChat: Unauthorized',
 	},
 	{
 		operation: 'sendToGroup',
 		parameters: { resource: 'message', operation: 'sendToGroup', jid: '={{ $json.to }}', message: '=Hi {{ $json.name }}' },
 		items: [{ to: 'g1@muc.onechat.test', name: 'Ann' }, { to: 'g2@muc.onechat.test', name: 'Bo' }, { to: 'g3@muc.onechat.test', name: 'refused' }, { to: 'u@onechat.test', name: 'x' }],
-		firstBody: { jid: 'g1@muc.onechat.test', message: 'Hi Ann' },
+		bodies: [
+			{ jid: 'g1@muc.onechat.test', message: 'Hi Ann' },
+			{ jid: 'g2@muc.onechat.test', message: 'Hi Bo' },
+			{ jid: 'g3@muc.onechat.test', message: 'Hi refused' },
+		],
+		outputs: [
+			{ jid: 'g1@muc.onechat.test', status: 'Success' },
+			{ jid: 'g2@muc.onechat.test', status: 'Success' },
+			{ jid: 'g3@muc.onechat.test', outcome: 'failed', error: REFUSED },
+		],
+		refuse: { field: 'message', value: 'Hi refused' },
 		apiError: 'OneChat: Unauthorized',
 	},
 	{
 		operation: 'broadcastToDomain',
 		parameters: { resource: 'message', operation: 'broadcastToDomain', domain: '={{ $json.to }}', message: '=Hi {{ $json.name }}' },
 		items: [{ to: 'onechat.test', name: 'Ann' }, { to: 'other.test', name: 'Bo' }, { to: 'third.test', name: 'refused' }, { to: 'a b', name: 'x' }],
-		firstBody: { domain: 'onechat.test', message: 'Hi Ann' },
+		bodies: [
+			{ domain: 'onechat.test', message: 'Hi Ann' },
+			{ domain: 'other.test', message: 'Hi Bo' },
+			{ domain: 'third.test', message: 'Hi refused' },
+		],
+		outputs: [
+			{ domain: 'onechat.test', status: 'Success' },
+			{ domain: 'other.test', status: 'Success' },
+			{ domain: 'third.test', outcome: 'failed', error: REFUSED },
+		],
+		refuse: { field: 'message', value: 'Hi refused' },
 		apiError: 'OneChat: Unauthorized',
 	},
 	{
 		operation: 'relayToUsers',
 		parameters: { resource: 'message', operation: 'relayToUsers', recipients: '={{ $json.to }}', message: '=Hi {{ $json.name }}' },
 		items: [{ to: ['u1@onechat.test'], name: 'Ann' }, { to: 'u2@onechat.test', name: 'Bo' }, { to: ['u3@onechat.test'], name: 'refused' }, { to: [], name: 'x' }],
-		firstBody: { jid: 'u1@onechat.test', message: 'Hi Ann' },
+		bodies: [
+			{ jid: 'u1@onechat.test', message: 'Hi Ann' },
+			{ jid: 'u2@onechat.test', message: 'Hi Bo' },
+			{ jid: 'u3@onechat.test', message: 'Hi refused' },
+		],
+		// One item per recipient: a refused recipient reports its outcome in `status`.
+		outputs: [
+			{ jid: 'u1@onechat.test', status: 'sent', error: '' },
+			{ jid: 'u2@onechat.test', status: 'sent', error: '' },
+			{ jid: 'u3@onechat.test', status: 'failed', error: REFUSED },
+		],
+		refuse: { field: 'message', value: 'Hi refused' },
 		apiError: 'OneChat: Unauthorized',
 	},
 	{
@@ -76,28 +127,52 @@ const cases: Case[] = [
 			{ session: 'expired', name: 'refused', url: 'https://c.example' },
 			{ session: 'admin-session', name: 'D', url: 'not a url' },
 		],
-		firstBody: { adminJid: 'admin@onechat.test', sessionId: 'admin-session', appName: 'A', appUrl: 'https://a.example' },
+		bodies: [
+			{ adminJid: 'admin@onechat.test', sessionId: 'admin-session', appName: 'A', appIcon: 'https://example.com/i.png', appUrl: 'https://a.example' },
+			{ adminJid: 'admin@onechat.test', sessionId: 'admin-session', appName: 'B', appIcon: 'https://example.com/i.png', appUrl: 'https://b.example' },
+			{ adminJid: 'admin@onechat.test', sessionId: 'expired', appName: 'refused', appIcon: 'https://example.com/i.png', appUrl: 'https://c.example' },
+		],
+		outputs: [
+			{ appName: 'A', appUrl: 'https://a.example', status: 'Success' },
+			{ appName: 'B', appUrl: 'https://b.example', status: 'Success' },
+			{ outcome: 'failed', error: 'OneChat: Invalid session' },
+		],
 		apiError: 'OneChat: Invalid session',
 	},
 	{
 		operation: 'authenticateUser',
 		parameters: { resource: 'miniApp', operation: 'authenticateUser', jid: '={{ $json.to }}', sessionId: '={{ $json.session }}' },
 		items: [{ to: 'u1@onechat.test', session: 's1' }, { to: 'u1@onechat.test', session: 'other' }, { to: 'u1@onechat.test', session: 'refused' }, { to: 'u1@onechat.test', session: '' }],
-		firstBody: { jid: 'u1@onechat.test', sessionId: 's1', appId: APP.appId },
+		bodies: [
+			{ jid: 'u1@onechat.test', sessionId: 's1', appId: APP.appId },
+			{ jid: 'u1@onechat.test', sessionId: 'other', appId: APP.appId },
+			{ jid: 'u1@onechat.test', sessionId: 'refused', appId: APP.appId },
+		],
+		outputs: [
+			{ jid: 'u1@onechat.test', isAuthenticated: true },
+			{ jid: 'u1@onechat.test', isAuthenticated: false },
+			{ jid: 'u1@onechat.test', outcome: 'failed', error: REFUSED },
+		],
+		refuse: { field: 'sessionId', value: 'refused' },
 		apiError: 'OneChat: Unauthorized',
 	},
 ];
 
 const miniAppCredential = { appId: APP.appId, apiKey: APP.apiKey };
 
-describe.each(cases)('OneChat $operation', ({ parameters, items, firstBody, apiError }) => {
+/** The logged requests whose body holds these fields; matched by content, not by arrival order. */
+const requestsWith = (body: IDataObject) =>
+	simulator.log.filter((entry) => Object.entries(body).every(([field, value]) => entry.body?.[field] === value));
+
+describe.each(cases)('OneChat $operation', ({ parameters, items, bodies, outputs, refuse, apiError }) => {
 	it('evaluates expressions per item and pairs each output with its input', async () => {
 		const result = await runOneChat(simulator, parameters, { items: items.slice(0, 2), miniAppCredential });
 		expect(result.error).toBeUndefined();
 		const output = result.output(NODE);
 		expect(output).toHaveLength(2);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(simulator.log[0].body).toMatchObject(firstBody);
+		expect(simulator.log).toHaveLength(2);
+		for (const body of bodies.slice(0, 2)) expect(requestsWith(body)).toHaveLength(1);
 	});
 
 	it('reports an API error with the service description', async () => {
@@ -111,13 +186,24 @@ describe.each(cases)('OneChat $operation', ({ parameters, items, firstBody, apiE
 		expect(runAsText(result)).not.toContain('wrong-key-31');
 	});
 
-	it('with "continue on fail" gives every input item an outcome and sends nothing for the invalid one', async () => {
+	it('with "continue on fail" gives every input item its own outcome: sent, refused by the API, invalid', async () => {
+		if (refuse) simulator.setFaults({ refuseWhere: refuse });
 		const result = await runOneChat(simulator, parameters, { items, onError: 'continueRegularOutput', miniAppCredential });
+		expect(result.error).toBeUndefined();
 		const output = result.output(NODE);
-		const perInput = [0, 1, 2, 3].map((index) => output.filter((item) => (item.pairedItem as { item: number }).item === index));
-		for (const entries of perInput) expect(entries.length).toBeGreaterThanOrEqual(1);
-		expect(perInput[3][0].json).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^Invalid "/) });
-		// One request for each of the first three items, none for the invalid fourth.
+		// Exactly one output per input item, in input order, each paired with its input.
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		for (const [index, expected] of outputs.entries()) expect(output[index].json).toMatchObject(expected);
+		for (const success of output.slice(0, 2)) expect(success.json).not.toHaveProperty('outcome');
+		expect(output[3].json).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^Invalid "/) });
+
+		// The simulator got one request for each of the first three items and none for the invalid
+		// fourth; it carried out the first two and refused the third.
 		expect(simulator.log).toHaveLength(3);
+		for (const [index, body] of bodies.entries()) {
+			const received = requestsWith(body);
+			expect(received).toHaveLength(1);
+			expect(received[0].delivered).toBe(index < 2);
+		}
 	});
 });

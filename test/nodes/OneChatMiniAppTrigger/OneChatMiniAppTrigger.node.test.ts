@@ -149,6 +149,29 @@ describe('OneChat Mini App Trigger', () => {
 		expect(server.executions).toHaveLength(0);
 	});
 
+	it('answers 502 at once when OneChat is busy for long (429, Retry-After: 30), without holding the page', async () => {
+		simulator.setFaults({ status429: { rate: 1, retryAfterSeconds: 30 } });
+		server = await host();
+		const started = Date.now();
+		const response = await post(server.url(), JSON.stringify({ jid: 'alice@onechat.test', sessionId: 'alice-session' }));
+		expect(response.status).toBe(502);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		// A Retry-After beyond the trigger's short limit is not waited for: one request, no retry.
+		expect(simulator.log).toHaveLength(1);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('retries a 503 at most once, then answers 502 within seconds', async () => {
+		simulator.setFaults({ status503: { rate: 1 } });
+		server = await host();
+		const started = Date.now();
+		const response = await post(server.url(), JSON.stringify({ jid: 'alice@onechat.test', sessionId: 'alice-session' }));
+		expect(response.status).toBe(502);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(simulator.log.map((entry) => entry.fault)).toEqual(['503', '503']);
+		expect(server.executions).toHaveLength(0);
+	});
+
 	it('answers 502, not 401, when OneChat refuses the app key: the fault is the credential, not the user', async () => {
 		server = await host(undefined, 'not-the-key');
 		const response = await post(server.url(), JSON.stringify({ jid: 'alice@onechat.test', sessionId: 'alice-session' }));

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapConcurrent } from '../../../shared/concurrency';
-import { outcomeOf, withItemDetails } from '../../../shared/errors';
 import { runItemJobs } from '../../../shared/itemRunner';
 import { parseParameters } from '../../../shared/validation';
 import { z } from '../../../shared/vendor';
@@ -9,6 +8,9 @@ import { messageText, splitRecipients, userJid } from '../../schemas';
 import { isCredentialRejection } from '../../transport';
 import { prepareOneChatRun } from '../context';
 import { messageField, showFor } from './oneRequestPerItem';
+import { distinctRecipients, recipientFailure, recipientSent, recipientSkipped, stoppedRelay } from './relayReport';
+
+export type { RecipientStatus } from './relayReport';
 
 const OPERATION = 'relayToUsers';
 
@@ -22,7 +24,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'user1@onechat.net, user2@onechat.net',
 		description:
-			'User JIDs separated by commas or new lines, or an expression that returns an array of JIDs. Each one gets the message once.',
+			'User JIDs separated by commas or new lines, or an expression that returns an array of JIDs. Each one gets the message once (JIDs compare case-insensitively).',
 		displayOptions: showFor(OPERATION),
 	},
 	messageField(OPERATION),
@@ -46,16 +48,19 @@ const recipientList = z
 
 const schema = z.object({ recipients: recipientList, message: messageText });
 
-export type RecipientStatus = 'sent' | 'failed' | 'unknown' | 'skipped';
-
 /**
  * One message to many users: one singleMessage per distinct recipient, one output item per
  * recipient with its status. Delivery failures are reported per recipient instead of stopping;
- * a refused API key stops the relay, since no later request could succeed.
+ * a refused API key stops the relay, since no later request could succeed. With "continue on
+ * fail" the per-recipient report is output even then (sent / failed / skipped), so a half-sent
+ * batch never hides who got the message; without it the error says how far the relay got.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { client, params, options, context } = await prepareOneChatRun(this);
 	const node = context.getNode();
+	const continueOnFail = context.continueOnFail();
+	// Kept across input items: once the key is refused, later items are skipped, not sent.
+	let rejection: Error | undefined;
 	return await runItemJobs(this, 1, async (itemIndex) => {
 		const { recipients, message } = parseParameters(
 			node,
@@ -64,8 +69,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ recipients: 'Recipients', message: 'Message' },
 			itemIndex,
 		);
-		const distinct = [...new Set(recipients.map((jid) => jid.trim()))];
-		let rejection: Error | undefined;
+		const distinct = distinctRecipients(recipients);
 		const results = await mapConcurrent(
 			distinct.length,
 			options.concurrency,
@@ -73,7 +77,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const jid = distinct[index];
 				try {
 					const answer = await client.post('singleMessage', { jid, message }, itemIndex);
-					return { jid, status: 'sent', description: answer.description ?? '', error: '' };
+					return recipientSent(jid, answer.description);
 				} catch (error) {
 					if (isCredentialRejection(error)) rejection ??= error as Error;
 					return recipientFailure(jid, error as Error);
@@ -81,27 +85,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			},
 			() => rejection !== undefined,
 		);
-		if (rejection) throw stoppedRelay(rejection, results);
-		return results.map(
-			(result, index) =>
-				result ?? { jid: distinct[index], status: 'skipped', description: '', error: 'Not attempted' },
-		);
+		if (rejection && !continueOnFail) throw stoppedRelay(rejection, results);
+		// Only a refused key leaves recipients unattempted; their slots are holes, which map() would skip.
+		return Array.from(results, (result, index) => result ?? recipientSkipped(distinct[index]));
 	});
-}
-
-function recipientFailure(jid: string, error: Error): IDataObject {
-	const status: RecipientStatus = outcomeOf(error) === 'unknown' ? 'unknown' : 'failed';
-	const hint = (error as { description?: string | null }).description;
-	return { jid, status, description: hint ?? '', error: error.message };
-}
-
-function stoppedRelay(rejection: Error, results: Array<IDataObject | undefined>): Error {
-	const sent = results.filter((result) => result?.status === 'sent').length;
-	const attempted = results.filter((result) => result !== undefined).length;
-	const report = `The relay stopped: ${sent} of ${results.length} recipients were sent the message before the API key was refused, ${
-		results.length - attempted
-	} were not attempted.`;
-	const withDescription = rejection as Error & { description?: string | null };
-	withDescription.description = `${withDescription.description ?? ''} ${report}`.trim();
-	return withItemDetails(rejection, { sent, recipients: results.length });
 }

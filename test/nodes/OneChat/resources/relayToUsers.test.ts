@@ -62,6 +62,88 @@ describe('Message → Relay to Users', () => {
 		expect(runAsText(result)).not.toContain('bad-key-0042');
 	});
 
+	it('sends mixed-case duplicates once, to the first spelling: JIDs compare case-insensitively', async () => {
+		const result = await runOneChat(
+			simulator,
+			relay(['Ann@onechat.test', 'bob@onechat.test', 'ann@onechat.test', 'ANN@OneChat.Test', 'Bob@onechat.test']),
+		);
+		expect(result.output(NODE).map((item) => item.json)).toEqual([
+			{ jid: 'Ann@onechat.test', status: 'sent', description: '-', error: '' },
+			{ jid: 'bob@onechat.test', status: 'sent', description: '-', error: '' },
+		]);
+		expect(simulator.log.map((entry) => entry.body?.jid).sort()).toEqual(['Ann@onechat.test', 'bob@onechat.test']);
+	});
+
+	it('stops when the key is revoked mid-relay, reporting exactly how many were sent', async () => {
+		simulator.setFaults({ revokeKeyAfterRequests: 8 });
+		const result = await runOneChat(simulator, relay(jids(20), { options: { concurrency: 1 } }));
+		const error = result.nodeError(NODE);
+		expect(error?.message).toBe('OneChat: Unauthorized');
+		expect(error?.description).toMatch(
+			/The relay stopped: 8 of 20 recipients were sent the message before the API key was refused, 11 were not attempted/,
+		);
+		expect(simulator.log).toHaveLength(9);
+		expect(simulator.totalDelivered()).toBe(8);
+	});
+
+	it('with "continue on fail", a key revoked mid-relay still gives each recipient its outcome', async () => {
+		simulator.setFaults({ revokeKeyAfterRequests: 8 });
+		const recipients = jids(20);
+		const result = await runOneChat(simulator, relay(recipients, { options: { concurrency: 4 } }), {
+			onError: 'continueRegularOutput',
+		});
+		expect(result.error).toBeUndefined();
+		const output = result.output(NODE);
+		expect(output.every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
+		const entries = output.map((item) => item.json);
+
+		// Every recipient exactly once, in list order, with one of the three statuses.
+		expect(entries.map((entry) => entry.jid)).toEqual(recipients);
+		const byStatus = (status: string) => entries.filter((entry) => entry.status === status);
+		const [sent, failed, skipped] = [byStatus('sent'), byStatus('failed'), byStatus('skipped')];
+		expect(sent.length + failed.length + skipped.length).toBe(20);
+
+		// The simulator delivered exactly the `sent` ones: the first 8 requests it accepted.
+		expect(sent).toHaveLength(8);
+		for (const entry of sent) expect(simulator.deliveredCount(entry.jid as string)).toBe(1);
+		expect(simulator.totalDelivered()).toBe(8);
+
+		// Refused: the requests in flight when the key stopped working (at most the concurrency).
+		expect(failed.length).toBeGreaterThanOrEqual(1);
+		expect(failed.length).toBeLessThanOrEqual(4);
+		for (const entry of failed) {
+			expect(entry).toMatchObject({ error: 'OneChat: Unauthorized', description: expect.stringMatching(/refused the API key/) });
+		}
+
+		// Skipped: never sent, and saying why.
+		const requested = new Set(simulator.log.map((entry) => entry.body?.jid));
+		expect(simulator.log).toHaveLength(sent.length + failed.length);
+		for (const entry of skipped) {
+			expect(requested.has(entry.jid)).toBe(false);
+			expect(entry.error).toMatch(/^Not sent: OneChat refused the API key/);
+		}
+	});
+
+	it('with "continue on fail", skips the later input items once the key is refused', async () => {
+		simulator.setFaults({ revokeKeyAfterRequests: 3 });
+		const result = await runOneChat(simulator, relay('={{ $json.to }}', { options: { concurrency: 1 } }), {
+			items: [{ to: jids(5) }, { to: ['late1@onechat.test', 'late2@onechat.test'] }],
+			onError: 'continueRegularOutput',
+		});
+		const output = result.output(NODE);
+		expect(output.map((item) => [item.json.jid, item.json.status, (item.pairedItem as { item: number }).item])).toEqual([
+			['member0@onechat.test', 'sent', 0],
+			['member1@onechat.test', 'sent', 0],
+			['member2@onechat.test', 'sent', 0],
+			['member3@onechat.test', 'failed', 0],
+			['member4@onechat.test', 'skipped', 0],
+			['late1@onechat.test', 'skipped', 1],
+			['late2@onechat.test', 'skipped', 1],
+		]);
+		expect(simulator.log).toHaveLength(4);
+		expect(simulator.totalDelivered()).toBe(3);
+	});
+
 	it('delivers 1,000 recipients through injected 429s and resets: each exactly once or reported', async () => {
 		simulator.setFaults({
 			status429: { rate: 0.08, retryAfterSeconds: 0 },
