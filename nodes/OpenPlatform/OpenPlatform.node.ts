@@ -8,7 +8,7 @@ import {
 
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperation } from '../shared/router';
-import { openPlatformApiConnection } from './credentialTest';
+import { openPlatformApiConnection, openPlatformOAuth2Connection } from './credentialTest';
 import { properties, router } from './resources';
 
 export class OpenPlatform implements INodeType {
@@ -26,12 +26,12 @@ export class OpenPlatform implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
-			{ name: 'openPlatformOAuth2Api', required: true, displayOptions: { show: { resource: ['oauth'] } } },
+			{ name: 'openPlatformOAuth2Api', required: true, testedBy: 'openPlatformOAuth2Connection', displayOptions: { show: { resource: ['oauth'] } } },
 		],
 		properties: [...properties, requestOptionsProperty()],
 	};
 
-	methods = { credentialTest: { openPlatformApiConnection } };
+	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeOperation(this, router);

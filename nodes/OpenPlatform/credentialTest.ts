@@ -1,9 +1,10 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { CREDENTIAL_TEST_TUNING, credentialTestNode, credentialVerdict } from '../shared/credentialTest';
-import { OpenPlatformClient, parseApiConnection } from './transport';
+import { OpenPlatformClient, openPlatformErrorCode, parseApiConnection, parseOAuthConnection } from './transport';
 
 const NODE = credentialTestNode('OpenPlatform API', 'openPlatform');
+const OAUTH_NODE = credentialTestNode('OpenPlatform OAuth2 API', 'openPlatform');
 
 /**
  * The OpenPlatform API credential's "Test" button; it sends no notification. With an app token it
@@ -28,5 +29,34 @@ export async function openPlatformApiConnection(
 			return { status: 'OK', message: 'OpenPlatform answers at this URL (no app token given, so no token was checked)' };
 		}
 		return { status: 'Error', message: 'No OpenPlatform v4 answers at this URL: check "OpenPlatform URL"' };
+	});
+}
+
+/**
+ * The OpenPlatform OAuth2 API credential's "Test" button. It exchanges a made-up code, which signs
+ * nobody in. A v4 server with OAuth on refuses it with error-invalid-accesstoken; it cannot prove
+ * the client secret, since the server checks the code before the client (a real sign-in does).
+ */
+export async function openPlatformOAuth2Connection(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return await credentialVerdict(async () => {
+		const connection = parseOAuthConnection(OAUTH_NODE, credential.data ?? {});
+		const client = OpenPlatformClient.forOAuth(OAUTH_NODE, connection, CREDENTIAL_TEST_TUNING);
+		let code: string | undefined;
+		try {
+			await client.exchangeCode('n8n-credential-test', connection.clientId, connection.clientSecret, 0);
+		} catch (error) {
+			code = openPlatformErrorCode(error);
+			// Not an OpenPlatform error answer (unreachable, not JSON...): its message is already worded and redacted.
+			if (code === undefined) return { status: 'Error', message: (error as Error).message };
+		}
+		if (code === 'error-invalid-accesstoken') {
+			return { status: 'OK', message: 'OpenPlatform answers with OAuth 2.0 on; the client secret is checked at the first sign-in' };
+		}
+		if (code === 'error-nooauth') return { status: 'Error', message: 'OAuth 2.0 is switched off in this OpenPlatform' };
+		if (code === 'error-invalid-clientkey') return { status: 'Error', message: 'OpenPlatform refused the client ID or secret' };
+		return { status: 'Error', message: `No OpenPlatform v4 OAuth endpoint answers as expected at this URL${code ? ` (${code})` : ''}: check "OpenPlatform URL"` };
 	});
 }

@@ -7,5 +7,14 @@ export function extractCode(value: string): string {
 	const text = value.trim();
 	const matches = [...text.matchAll(/[?&]code=([^&#?]*)/g)];
 	const last = matches[matches.length - 1];
-	return last ? decodeURIComponent(last[1]) : text;
+	return last ? decodeOrKeep(last[1]) : text;
+}
+
+/** A code with a broken %-sequence is passed on as it came; OpenPlatform then refuses it plainly. */
+function decodeOrKeep(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
 }

@@ -1,13 +1,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiError, invalidParameter, outcomeForHttpStatus } from '../shared/errors';
+import { apiError, invalidParameter, outcomeForHttpStatus, withItemDetails } from '../shared/errors';
 import { Redactor } from '../shared/redaction';
 import type { RetryPolicy } from '../shared/retry';
 import { callService, type ServiceAnswer, type ServiceCallContext } from '../shared/serviceCall';
 import { parseParameters, parseResponse } from '../shared/validation';
 import { z, type ZodTypeAny } from '../shared/vendor';
 import { OPENPLATFORM_ERRORS, TOKEN_ERROR_CODES } from './errorCodes';
+import { acquireTokenPermit, markBlocked, recentTokenErrors, type TokenCaller } from './tokenGuard';
 
 /**
  * The only place that knows OpenPlatform's URLs and answers. Every URL handed in by a workflow is
@@ -24,9 +25,6 @@ const URL_PATHS = {
 	verify: ['/verify/', '/api/verify/'],
 } as const;
 export type OpenPlatformUrlKind = keyof typeof URL_PATHS;
-
-/** OpenPlatform blocks an IP after 11 token failures; a run stops well before that. */
-export const TOKEN_ERROR_LIMIT = 5;
 
 const baseUrl = z
 	.string()
@@ -68,6 +66,8 @@ export function parseOAuthConnection(node: INode, credentials: ICredentialDataDe
 }
 
 export interface OpenPlatformTuning {
+	/** Whose request this is, for the token-error budget (see tokenGuard.ts); default: a workflow's. */
+	caller?: TokenCaller;
 	timeoutMs?: number;
 	retry?: RetryPolicy;
 	maxConnectionsPerOrigin?: number;
@@ -93,10 +93,6 @@ export class OpenPlatformClient {
 	readonly redactor: Redactor;
 
 	private readonly call: ServiceCallContext;
-
-	private tokenErrors = 0;
-
-	private blocked = false;
 
 	constructor(
 		private readonly node: INode,
@@ -228,45 +224,54 @@ export class OpenPlatformClient {
 		extraHeaders: Record<string, string> = {},
 		errorWords: typeof OPENPLATFORM_ERRORS = {},
 	): Promise<ServiceAnswer> {
-		this.guardAgainstBlocking(itemIndex);
-		const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
-		if (body !== undefined) headers['content-type'] = 'application/json';
-		const answer = await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
-		if (answer.status >= 200 && answer.status < 300) return answer;
-		throw this.failure(answer, itemIndex, errorWords);
+		const caller = this.tuning.caller ?? 'workflow';
+		const permit = await acquireTokenPermit(this.origin, caller);
+		if (!permit.granted) throw this.notSent(permit.reason, caller, itemIndex);
+		let tokenError = false;
+		try {
+			const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
+			if (body !== undefined) headers['content-type'] = 'application/json';
+			const answer = await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
+			if (answer.status >= 200 && answer.status < 300) return answer;
+			const code = errorCodeOf(answer);
+			tokenError = code !== undefined && TOKEN_ERROR_CODES.has(code);
+			if (code === 'error-blocked-ip') markBlocked(this.origin);
+			throw this.failure(answer, itemIndex, errorWords);
+		} finally {
+			permit.release(tokenError);
+		}
 	}
 
 	private parse<S extends ZodTypeAny>(schema: S, answer: ServiceAnswer, itemIndex: number): z.output<S> {
 		return parseResponse(this.node, OPENPLATFORM, schema, answer.json, itemIndex, this.redactor, answer.status);
 	}
 
-	/** A run stops sending once token errors pile up, before OpenPlatform blocks the whole n8n server. */
-	private guardAgainstBlocking(itemIndex: number): void {
-		if (!this.blocked && this.tokenErrors < TOKEN_ERROR_LIMIT) return;
-		throw new NodeOperationError(
+	/** Refused by the token-error guard: nothing was sent, so OpenPlatform cannot block n8n's IP. */
+	private notSent(reason: 'budget' | 'blocked', caller: TokenCaller, itemIndex: number): NodeOperationError {
+		const error = new NodeOperationError(
 			this.node,
-			this.blocked
-				? 'OpenPlatform: not sent, because OpenPlatform has blocked this n8n server\'s IP address in this run'
-				: `OpenPlatform: not sent, because ${this.tokenErrors} requests of this run were refused for their token or origin`,
+			reason === 'blocked'
+				? 'OpenPlatform: not sent, because OpenPlatform blocked this n8n server\'s IP address less than 10 minutes ago'
+				: `OpenPlatform: not sent, because ${recentTokenErrors(this.origin, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`,
 			{
 				itemIndex,
 				description:
-					'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens, then run again.',
+					'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens; sending resumes once those errors are 10 minutes old.',
 			},
 		);
+		tokenGuardRefusals.add(error);
+		return withItemDetails(error, { outcome: 'failed' });
 	}
 
 	private failure(answer: ServiceAnswer, itemIndex: number, errorWords: typeof OPENPLATFORM_ERRORS) {
 		const parsed = errorList.safeParse(answer.json);
 		const first = parsed.success ? parsed.data[0] : undefined;
 		const known = first ? (errorWords[first.name] ?? OPENPLATFORM_ERRORS[first.name]) : undefined;
-		if (first && TOKEN_ERROR_CODES.has(first.name)) this.tokenErrors++;
-		if (first?.name === 'error-blocked-ip') this.blocked = true;
 		let message: string;
 		if (known) message = `${known.message} (${first?.name})`;
 		else if (first) message = first.error ?? first.name;
 		else message = describeNonJson(answer);
-		return apiError(
+		const error = apiError(
 			this.node,
 			{
 				service: OPENPLATFORM,
@@ -279,7 +284,27 @@ export class OpenPlatformClient {
 			},
 			this.redactor,
 		);
+		if (first) errorCodes.set(error, first.name);
+		return error;
 	}
+}
+
+const tokenGuardRefusals = new WeakSet<Error>();
+const errorCodes = new WeakMap<Error, string>();
+
+/** OpenPlatform's own error code (`error-nooauth`...) behind an error of this client, if it gave one. */
+export function openPlatformErrorCode(error: unknown): string | undefined {
+	return error instanceof Error ? errorCodes.get(error) : undefined;
+}
+
+/** True for an error of a request the token-error guard kept from being sent. */
+export function isTokenGuardRefusal(error: unknown): boolean {
+	return error instanceof Error && tokenGuardRefusals.has(error);
+}
+
+function errorCodeOf(answer: ServiceAnswer): string | undefined {
+	const parsed = errorList.safeParse(answer.json);
+	return parsed.success ? parsed.data[0].name : undefined;
 }
 
 function describeNonJson(answer: ServiceAnswer): string {

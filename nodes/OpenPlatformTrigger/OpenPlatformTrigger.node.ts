@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { openPlatformApiConnection } from '../OpenPlatform/credentialTest';
+import { openPlatformApiConnection, openPlatformOAuth2Connection } from '../OpenPlatform/credentialTest';
 import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
 import { webhookCall } from '../shared/webhook';
 import { appOpened } from './events/appOpened';
@@ -53,7 +53,7 @@ export class OpenPlatformTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { event: ['appOpened', 'commandReceived'] } } },
-			{ name: 'openPlatformOAuth2Api', required: true, displayOptions: { show: { event: ['oauthSignIn'] } } },
+			{ name: 'openPlatformOAuth2Api', required: true, testedBy: 'openPlatformOAuth2Connection', displayOptions: { show: { event: ['oauthSignIn'] } } },
 		],
 		webhooks: OPENPLATFORM_WEBHOOKS,
 		properties: [
@@ -100,6 +100,7 @@ export class OpenPlatformTrigger implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'https://app.example.com/',
+				description: 'The app page; OpenPlatform\'s openplatform, rev and language query parameters are passed on to it',
 				displayOptions: { show: { event: ['appOpened'], appResponse: ['redirect'] } },
 			},
 			{
@@ -132,7 +133,7 @@ export class OpenPlatformTrigger implements INodeType {
 	};
 
 	// n8n stops at the first node naming a credential's testedBy, so each such node carries the function.
-	methods = { credentialTest: { openPlatformApiConnection } };
+	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const call = webhookCall(this, MAX_BODY_64_KB.default as number);

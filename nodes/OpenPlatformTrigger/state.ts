@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
 
 /**
  * OpenPlatform does not pass `state` back, so the sign-in carries its own: an expiry and a nonce,
@@ -12,9 +12,13 @@ export interface SignInState {
 	nonce: string;
 }
 
-export function signState(key: string, lifetimeMs: number, now = Date.now()): string {
-	const payload = Buffer.from(JSON.stringify({ exp: now + lifetimeMs, nonce: randomBytes(12).toString('base64url') })).toString('base64url');
+export function signState(key: string, lifetimeMs: number, now = Date.now(), nonce = newNonce()): string {
+	const payload = Buffer.from(JSON.stringify({ exp: now + lifetimeMs, nonce })).toString('base64url');
 	return `${payload}.${mac(key, payload)}`;
+}
+
+export function newNonce(): string {
+	return randomBytes(12).toString('base64url');
 }
 
 export type StateCheck = { ok: true; state: SignInState } | { ok: false; reason: string };
@@ -42,4 +46,26 @@ export function stateKey(clientSecret: string, workflowId: string, nodeId: strin
 
 function mac(key: string, payload: string): string {
 	return createHmac('sha256', key).update(payload).digest('base64url');
+}
+
+/**
+ * The state's nonce also goes into a cookie of the browser that started the sign-in, and the
+ * callback must come with it: a state (or a callback URL) taken by someone else is useless in
+ * another browser, so nobody can sign a victim in as themselves (login CSRF).
+ */
+export function signInCookieName(nodeId: string): string {
+	return `n8n_openplatform_signin_${createHash('sha256').update(nodeId).digest('hex').slice(0, 12)}`;
+}
+
+export function signInCookie(name: string, nonce: string, maxAgeSeconds: number, secure: boolean): string {
+	return `${name}=${nonce}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+export function cookieFrom(header: string | string[] | undefined, name: string): string | undefined {
+	const text = Array.isArray(header) ? header.join('; ') : (header ?? '');
+	for (const part of text.split(';')) {
+		const [key, ...value] = part.trim().split('=');
+		if (key === name) return value.join('=');
+	}
+	return undefined;
 }

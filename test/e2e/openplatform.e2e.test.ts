@@ -65,10 +65,15 @@ describe('examples/openplatform-sign-in.json in n8n', () => {
 	it('signs a user in: start → OpenPlatform → callback with the doubled "?" → profile in the workflow', async () => {
 		const start = await get(webhookUrl(state, workflow.webhookId, 'open'));
 		expect(start.status).toBe(302);
+		// The browser keeps the sign-in cookie and brings it back on the callback.
+		const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0];
+		expect(cookie).toMatch(/^n8n_openplatform_signin_\w+=[\w-]+$/);
 		const atPlatform = await get(start.headers.get('location') ?? '', { 'x-sim-user': 'u2' });
 		const callback = atPlatform.headers.get('location') ?? '';
 		expect(callback).toMatch(/\/callback\?state=[^?]+\?code=/);
-		const done = await get(callback);
+		const withoutCookie = await get(callback);
+		expect(withoutCookie.status).toBe(400);
+		const done = await get(callback, { cookie });
 		expect(done.status).toBe(302);
 		expect(done.headers.get('location')).toBe('http://localhost:5678/');
 		const [execution] = await client.waitForExecutions(workflow.id, { count: 1 });

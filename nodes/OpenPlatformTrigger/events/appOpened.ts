@@ -13,7 +13,24 @@ export async function appOpened(context: IWebhookFunctions, call: WebhookCall): 
 		json: { event: 'appOpened', user: profile, app: meta, language: query.language ?? null, rev: query.rev ?? null } as IDataObject,
 	};
 	if (context.getNodeParameter('appResponse', 'redirect') === 'redirect') {
-		return call.redirect(context.getNodeParameter('redirectUrl', '') as string, [[item]]);
+		return call.redirect(withOpenPlatformQuery(context.getNodeParameter('redirectUrl', '') as string, query), [[item]]);
 	}
 	return { workflowData: [[item]] };
+}
+
+/**
+ * The page the browser is sent on to gets OpenPlatform's own query (`openplatform`, `rev`,
+ * `language`), as if OpenPlatform had opened it: its client library and the command bridge need them.
+ */
+function withOpenPlatformQuery(location: string, query: IDataObject): string {
+	let url: URL;
+	try {
+		url = new URL(location);
+	} catch {
+		return location;
+	}
+	for (const name of ['openplatform', 'rev', 'language']) {
+		if (typeof query[name] === 'string') url.searchParams.set(name, query[name]);
+	}
+	return url.toString();
 }

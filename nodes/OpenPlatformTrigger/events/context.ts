@@ -1,7 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import { WEBHOOK_RETRY_POLICY, WEBHOOK_TIMEOUT_MS } from '../../shared/retry';
 import type { webhookCall } from '../../shared/webhook';
-import { OpenPlatformClient, parseApiConnection } from '../../OpenPlatform/transport';
+import { isTokenGuardRefusal, OpenPlatformClient, parseApiConnection, type OpenPlatformTuning } from '../../OpenPlatform/transport';
 
 export type WebhookCall = ReturnType<typeof webhookCall>;
 
@@ -21,9 +22,19 @@ export function endpointUrl(context: IWebhookFunctions, endpoint: Endpoint): str
 /** Codes meaning the session behind a verify URL is gone or was never valid: the browser must reopen the app. */
 const DEAD_SESSION = /error-offline|error-invalid-accesstoken/;
 
+/**
+ * Anyone can call a trigger's URL, so its requests use the webhook share of the token-error budget
+ * (strangers cannot get n8n's IP blocked) and give up soon rather than hold the caller.
+ */
+export const WEBHOOK_TUNING: OpenPlatformTuning = {
+	caller: 'webhook',
+	timeoutMs: WEBHOOK_TIMEOUT_MS,
+	retry: WEBHOOK_RETRY_POLICY,
+};
+
 export async function apiClient(context: IWebhookFunctions): Promise<OpenPlatformClient> {
 	const node = context.getNode();
-	return OpenPlatformClient.forApi(node, parseApiConnection(node, await context.getCredentials('openPlatformApi')));
+	return OpenPlatformClient.forApi(node, parseApiConnection(node, await context.getCredentials('openPlatformApi')), WEBHOOK_TUNING);
 }
 
 /**
@@ -48,6 +59,10 @@ export async function verifySession(
 		delete meta.verifytoken;
 		return { ok: true, meta };
 	} catch (error) {
+		if (isTokenGuardRefusal(error)) {
+			context.logger.warn('OpenPlatform Trigger: sessions are not checked for now, after too many invalid ones (see the OpenPlatform token-error guard)');
+			return { ok: false, refusal: call.refuse(503, 'OpenPlatform sessions cannot be checked right now; try again in a few minutes') };
+		}
 		const message = client.redactor.text((error as Error).message);
 		if (DEAD_SESSION.test(message)) {
 			return { ok: false, refusal: call.refuse(401, 'The OpenPlatform session has ended; open the app again') };

@@ -2,8 +2,9 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { extractCode } from '../../OpenPlatform/oauthCode';
 import { OpenPlatformClient, parseOAuthConnection } from '../../OpenPlatform/transport';
-import { signState, stateKey, verifyState } from '../state';
-import { endpointOf, endpointUrl, type WebhookCall } from './context';
+import { secretsEqual } from '../../shared/webhook';
+import { cookieFrom, newNonce, signInCookie, signInCookieName, signState, stateKey, verifyState } from '../state';
+import { endpointOf, endpointUrl, WEBHOOK_TUNING, type WebhookCall } from './context';
 
 const DEFAULT_STATE_MINUTES = 10;
 
@@ -15,14 +16,17 @@ const DEFAULT_STATE_MINUTES = 10;
 export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall): Promise<IWebhookResponseData> {
 	const node = context.getNode();
 	const connection = parseOAuthConnection(node, await context.getCredentials('openPlatformOAuth2Api'));
-	const client = OpenPlatformClient.forOAuth(node, connection);
+	const client = OpenPlatformClient.forOAuth(node, connection, WEBHOOK_TUNING);
 	const key = stateKey(connection.clientSecret, context.getWorkflow().id ?? '', node.id);
 	const endpoint = endpointOf(call);
 
+	const cookieName = signInCookieName(node.id);
 	if (endpoint === 'open') {
 		const minutes = Number(context.getNodeParameter('options.stateLifetimeMinutes', DEFAULT_STATE_MINUTES));
 		const callbackUrl = new URL(endpointUrl(context, 'callback'));
-		callbackUrl.searchParams.set('state', signState(key, minutes * 60_000));
+		const nonce = newNonce();
+		callbackUrl.searchParams.set('state', signState(key, minutes * 60_000, Date.now(), nonce));
+		call.response.setHeader('set-cookie', signInCookie(cookieName, nonce, minutes * 60, callbackUrl.protocol === 'https:'));
 		return call.redirect(client.authorizationUrl(connection.clientId, callbackUrl.toString()));
 	}
 	if (endpoint !== 'callback') return call.refuse(404, 'This URL is not used by the "OAuth Sign-in" event');
@@ -31,6 +35,12 @@ export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall)
 	const rawUrl = call.request.originalUrl ?? call.request.url ?? '';
 	const state = verifyState(key, /[?&]state=([^&?#]*)/.exec(rawUrl)?.[1]);
 	if (!state.ok) return call.refuse(400, state.reason);
+	const browserNonce = cookieFrom(context.getHeaderData().cookie, cookieName);
+	if (browserNonce === undefined || !secretsEqual(browserNonce, state.state.nonce)) {
+		return call.refuse(400, 'This sign-in was not started in this browser; start again');
+	}
+	// One use per browser: the cookie goes, so the same callback URL cannot sign in again here.
+	call.response.setHeader('set-cookie', signInCookie(cookieName, '', 0, false));
 	const code = extractCode(rawUrl);
 	if (!/[?&]code=/.test(rawUrl) || code === '') return call.refuse(400, 'OpenPlatform sent no code');
 

@@ -1,18 +1,23 @@
 import { OpenPlatformApi } from '../../../credentials/OpenPlatformApi.credentials';
-import { openPlatformApiConnection } from '../../../nodes/OpenPlatform/credentialTest';
+import { OpenPlatformOAuth2Api } from '../../../credentials/OpenPlatformOAuth2Api.credentials';
+import { openPlatformApiConnection, openPlatformOAuth2Connection } from '../../../nodes/OpenPlatform/credentialTest';
 import { OpenPlatform } from '../../../nodes/OpenPlatform/OpenPlatform.node';
 import { OpenPlatformTrigger } from '../../../nodes/OpenPlatformTrigger/OpenPlatformTrigger.node';
 import { itIsTestedByEachNode, testButtonOf } from '../../credentials/credentialTest';
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../simulators/openplatform';
 import { startOperatorSimulator } from '../../simulators/operator';
+import { forgetTokenErrors } from '../../../nodes/OpenPlatform/tokenGuard';
 
 let simulator: OpenPlatformSimulator;
 
 beforeAll(async () => {
-	simulator = await startOpenPlatformSimulator();
+	simulator = await startOpenPlatformSimulator({ oauthClientId: 'cid', oauthClientSecret: 'csecret-123' });
 });
 afterAll(async () => await simulator.close());
-beforeEach(() => simulator.unblockAll());
+beforeEach(() => {
+	simulator.unblockAll();
+	forgetTokenErrors();
+});
 
 const testButton = testButtonOf(openPlatformApiConnection, 'openPlatformApi');
 
@@ -69,5 +74,49 @@ describe('OpenPlatform API credential test', () => {
 		const result = await testButton({ url: 'intranet', accessToken: 'x' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('OpenPlatform URL');
+	});
+});
+
+const oauthTestButton = testButtonOf(openPlatformOAuth2Connection, 'openPlatformOAuth2Api');
+
+describe('OpenPlatform OAuth2 credential test', () => {
+	itIsTestedByEachNode(
+		new OpenPlatformOAuth2Api(),
+		[
+			['OpenPlatform', new OpenPlatform()],
+			['OpenPlatform Trigger', new OpenPlatformTrigger()],
+		],
+		'openPlatformOAuth2Connection',
+		openPlatformOAuth2Connection,
+	);
+
+	it('passes where OAuth is on, signing nobody in, and never shows the secret', async () => {
+		const result = await oauthTestButton({ url: simulator.baseUrl, clientId: 'cid', clientSecret: 'csecret-123' });
+		expect(result).toEqual({ status: 'OK', message: 'OpenPlatform answers with OAuth 2.0 on; the client secret is checked at the first sign-in' });
+		const tokenCalls = simulator.requests.filter((request) => request.path.startsWith('/oauth/token/'));
+		expect(JSON.parse(tokenCalls.at(-1)?.body ?? '{}')).toMatchObject({ code: 'n8n-credential-test', client_id: 'cid' });
+		expect(simulator.requests.filter((request) => request.path.startsWith('/oauth/profile/'))).toHaveLength(0);
+	});
+
+	it('fails where OAuth is switched off', async () => {
+		const off = await startOpenPlatformSimulator({ oauthEnabled: false });
+		try {
+			const result = await oauthTestButton({ url: off.baseUrl, clientId: 'cid', clientSecret: 'csecret-123' });
+			expect(result).toEqual({ status: 'Error', message: 'OAuth 2.0 is switched off in this OpenPlatform' });
+		} finally {
+			await off.close();
+		}
+	});
+
+	it('fails where something other than OpenPlatform answers', async () => {
+		const other = await startOperatorSimulator();
+		try {
+			const result = await oauthTestButton({ url: `http://127.0.0.1:${other.port}`, clientId: 'cid', clientSecret: 'csecret-123' });
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain('OpenPlatform');
+			expect(result.message).not.toContain('csecret-123');
+		} finally {
+			await other.close();
+		}
 	});
 });

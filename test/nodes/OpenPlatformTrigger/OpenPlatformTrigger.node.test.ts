@@ -3,6 +3,7 @@ import type { INode } from 'n8n-workflow';
 import { OpenPlatformApi } from '../../../credentials/OpenPlatformApi.credentials';
 import { OpenPlatformOAuth2Api } from '../../../credentials/OpenPlatformOAuth2Api.credentials';
 import { OpenPlatformTrigger } from '../../../nodes/OpenPlatformTrigger/OpenPlatformTrigger.node';
+import { forgetTokenErrors, TOKEN_ERROR_BUDGET } from '../../../nodes/OpenPlatform/tokenGuard';
 import { signState, stateKey } from '../../../nodes/OpenPlatformTrigger/state';
 import { startWebhookHost, type WebhookHost } from '../../engine/webhookHost';
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../simulators/openplatform';
@@ -18,6 +19,10 @@ beforeAll(async () => {
 	simulator = await startOpenPlatformSimulator({ oauthClientId: 'n8n-client', oauthClientSecret: SECRET });
 });
 afterAll(async () => await simulator.close());
+beforeEach(() => {
+	simulator.unblockAll();
+	forgetTokenErrors();
+});
 afterEach(async () => {
 	await host?.close();
 	host = undefined;
@@ -55,7 +60,13 @@ describe('OpenPlatform Trigger → App Opened', () => {
 		const opened = simulator.openApp('u1', endpoint(server, 'open'));
 		const response = await get(opened);
 		expect(response.status).toBe(302);
-		expect(response.headers.get('location')).toBe('https://app.example/home');
+		// The app page gets OpenPlatform's query, as if OpenPlatform had opened it (the bridge needs it).
+		const location = new URL(response.headers.get('location') ?? '');
+		const given = new URL(opened).searchParams;
+		expect(`${location.origin}${location.pathname}`).toBe('https://app.example/home');
+		expect(location.searchParams.get('openplatform')).toBe(given.get('openplatform'));
+		expect(location.searchParams.get('rev')).toBe(given.get('rev'));
+		expect(location.searchParams.get('language')).toBe(given.get('language'));
 		expect(server.executions).toHaveLength(1);
 		const json = server.executions[0].items[0][0].json as { user: Record<string, unknown>; app: Record<string, unknown> };
 		expect(json.user).toMatchObject({ id: 'u1', notify: expect.stringContaining('/api/notify/'), badge: expect.stringContaining('/api/badge/') });
@@ -127,22 +138,28 @@ describe('OpenPlatform Trigger → OAuth Sign-in', () => {
 	async function signIn(server: WebhookHost, userId: string) {
 		const start = await get(endpoint(server, 'open'));
 		expect(start.status).toBe(302);
+		const setCookie = start.headers.get('set-cookie') ?? '';
+		expect(setCookie).toMatch(/^n8n_openplatform_signin_\w+=[\w-]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/);
 		const authorize = new URL(start.headers.get('location') ?? '');
 		// The signed-in browser at OpenPlatform (the simulator takes the user from a header).
 		const atPlatform = await get(authorize.toString(), { 'x-sim-user': userId });
 		expect(atPlatform.status).toBe(302);
-		return { authorize, callback: atPlatform.headers.get('location') ?? '' };
+		// What this browser sends back to n8n on the callback.
+		const cookie = setCookie.split(';')[0];
+		return { authorize, callback: atPlatform.headers.get('location') ?? '', cookie };
 	}
 
 	it('goes start → OpenPlatform → callback (with the doubled "?") → profile → redirect', async () => {
 		const server = await startTrigger({ event: 'oauthSignIn', successRedirectUrl: 'https://app.example/welcome' });
-		const { authorize, callback } = await signIn(server, 'u2');
+		const { authorize, callback, cookie } = await signIn(server, 'u2');
 		expect(authorize.searchParams.get('client_id')).toBe('n8n-client');
 		expect(authorize.searchParams.get('redirect_uri')).toMatch(new RegExp(`^${endpoint(server, 'callback')}\\?state=`));
 		expect(callback).toMatch(/\?state=[^?]+\?code=/);
-		const done = await get(callback);
+		const done = await get(callback, { cookie });
 		expect(done.status).toBe(302);
 		expect(done.headers.get('location')).toBe('https://app.example/welcome');
+		// The browser's sign-in cookie is spent.
+		expect(done.headers.get('set-cookie')).toMatch(/^n8n_openplatform_signin_\w+=; Max-Age=0;/);
 		expect(server.executions).toHaveLength(1);
 		const json = server.executions[0].items[0][0].json;
 		expect(json).toMatchObject({ event: 'oauthSignIn', user: { id: 'u2' }, sessionExpires: expect.any(String) });
@@ -151,9 +168,9 @@ describe('OpenPlatform Trigger → OAuth Sign-in', () => {
 
 	it('refuses a forged state with 400 and starts nothing', async () => {
 		const server = await startTrigger({ event: 'oauthSignIn', successRedirectUrl: 'https://app.example/welcome' });
-		const { callback } = await signIn(server, 'u1');
+		const { callback, cookie } = await signIn(server, 'u1');
 		const forged = callback.replace(/state=[^.]+\.[^?]+/, `state=${signState('attacker-key', 60_000)}`);
-		const response = await get(forged);
+		const response = await get(forged, { cookie });
 		expect(response.status).toBe(400);
 		expect(await response.json()).toEqual({ error: 'The sign-in state is forged' });
 		expect(server.executions).toHaveLength(0);
@@ -169,11 +186,50 @@ describe('OpenPlatform Trigger → OAuth Sign-in', () => {
 		expect(server.executions).toHaveLength(0);
 	});
 
+	it('refuses a valid callback in a browser that did not start the sign-in (login CSRF), and a replay after use', async () => {
+		const server = await startTrigger({ event: 'oauthSignIn', successRedirectUrl: 'https://app.example/welcome' });
+		// An attacker starts a sign-in as themselves and sends the victim the callback URL.
+		const attacker = await signIn(server, 'u1');
+		const victim = await signIn(server, 'u2');
+		const tokenCallsBefore = simulator.requests.filter((request) => request.path.startsWith('/oauth/token/')).length;
+		for (const headers of [{}, { cookie: victim.cookie }] as Array<Record<string, string>>) {
+			const response = await get(attacker.callback, headers);
+			expect(response.status).toBe(400);
+			expect(await response.json()).toEqual({ error: 'This sign-in was not started in this browser; start again' });
+		}
+		expect(simulator.requests.filter((request) => request.path.startsWith('/oauth/token/'))).toHaveLength(tokenCallsBefore);
+		expect(server.executions).toHaveLength(0);
+		// The attacker's own browser completes once; the spent cookie is gone from a real browser.
+		expect((await get(attacker.callback, { cookie: attacker.cookie })).status).toBe(302);
+		expect((await get(attacker.callback)).status).toBe(400);
+		expect(server.executions).toHaveLength(1);
+	});
+
 	it('answers 502 and starts nothing when OpenPlatform refuses the client secret', async () => {
 		const server = await startTrigger({ event: 'oauthSignIn', successRedirectUrl: 'https://app.example/welcome' }, 'wrong-secret');
-		const { callback } = await signIn(server, 'u1');
-		const response = await get(callback);
+		const { callback, cookie } = await signIn(server, 'u1');
+		const response = await get(callback, { cookie });
 		expect(response.status).toBe(502);
 		expect(server.executions).toHaveLength(0);
+	});
+});
+
+describe('OpenPlatform Trigger against strangers who would get n8n blocked', () => {
+	it(`verifies at most ${TOKEN_ERROR_BUDGET.webhook} invalid sessions in 10 minutes, then answers 503 without asking OpenPlatform`, async () => {
+		const server = await startTrigger({ event: 'appOpened', appResponse: 'redirect', redirectUrl: 'https://app.example/home' });
+		const forged = `${simulator.baseUrl}/verify/?accesstoken=1-${'a'.repeat(60)}`;
+		simulator.clearLog();
+		const statuses: number[] = [];
+		for (let call = 0; call < 12; call++) {
+			statuses.push((await get(`${endpoint(server, 'open')}?openplatform=${encodeURIComponent(forged)}`)).status);
+		}
+		const budget = TOKEN_ERROR_BUDGET.webhook;
+		expect(statuses).toEqual([...Array(budget).fill(401), ...Array(12 - budget).fill(503)]);
+		expect(simulator.tokenFailures()).toBe(budget);
+		expect(simulator.requests.filter((request) => request.path === '/verify/')).toHaveLength(budget);
+		expect(server.executions).toHaveLength(0);
+		// OpenPlatform never blocked n8n's IP: a workflow's own call still goes through.
+		const badge = await fetch(simulator.badgeUrl('u1'));
+		expect(await badge.json()).toEqual({ success: true });
 	});
 });

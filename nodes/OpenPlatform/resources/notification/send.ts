@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { invalidParameter } from '../../../shared/errors';
 import { runPerItem } from '../../../shared/operationRun';
 import { parseParameters } from '../../../shared/validation';
 import { z } from '../../../shared/vendor';
@@ -17,6 +18,23 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.notify }}',
 		description: 'The user\'s "notify" URL from a user object (User → Get Many, App Opened). Must be on the credential\'s OpenPlatform.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Users Without Notify URL',
+		name: 'missingNotifyUrl',
+		type: 'options',
+		options: [
+			{
+				name: 'Skip and Report',
+				value: 'skip',
+				description: 'Output the item as {success: false, skipped: true, reason} and go on with the next one',
+			},
+			{ name: 'Fail', value: 'fail', description: 'Treat an empty Notify URL as an error' },
+		],
+		default: 'skip',
+		description:
+			'OpenPlatform leaves the notify URL out of a user object when the user has turned notifications off, so an empty Notify URL is usually such a user',
 		displayOptions: show,
 	},
 	{
@@ -64,9 +82,20 @@ const schema = z.object({
 		.refine((text) => text.length <= MAX_LENGTH, (text) => ({ message: `has ${text.length} characters (as JSON text); OpenPlatform keeps only ${MAX_LENGTH}` })),
 });
 
+const NO_NOTIFY_URL = 'the user has no notify URL, which OpenPlatform leaves out when the user has turned notifications off';
+
+function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await runPerItem(await prepareApiRun(this), async ({ client, params, node }, itemIndex) => {
-		const url = client.checkUrl(params.get('notifyUrl', itemIndex), 'notify', 'Notify URL', itemIndex);
+		const notifyUrl = params.get('notifyUrl', itemIndex);
+		if (isBlank(notifyUrl)) {
+			if (params.get('missingNotifyUrl', itemIndex, 'skip') === 'skip') return { success: false, skipped: true, reason: NO_NOTIFY_URL };
+			throw invalidParameter(node, 'Notify URL', `is empty: ${NO_NOTIFY_URL}`, itemIndex, 'Set "Users Without Notify URL" to "Skip and Report" to go on with the other users.');
+		}
+		const url = client.checkUrl(notifyUrl, 'notify', 'Notify URL', itemIndex);
 		const message = parseParameters(
 			node,
 			schema,

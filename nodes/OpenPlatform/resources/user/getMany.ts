@@ -74,6 +74,9 @@ async function listUsers(run: ApiRun, itemIndex: number): Promise<IDataObject[]>
 	const url = client.checkUrl(given, 'users', 'Users URL', itemIndex);
 	const returnAll = params.get<boolean>('returnAll', itemIndex, false);
 	const limit = returnAll ? Infinity : Number(params.get('limit', itemIndex, 50));
+	if (!returnAll && !(Number.isInteger(limit) && limit >= 1)) {
+		throw invalidParameter(node, 'Limit', `must be a whole number of at least 1, not ${JSON.stringify(params.get('limit', itemIndex))}`, itemIndex);
+	}
 	const query: Record<string, string> = {};
 	for (const [key, value] of Object.entries({ id: filters.ids.replace(/\s+/g, ''), q: filters.q, group: filters.group, role: filters.role })) {
 		if (value) query[key] = value;

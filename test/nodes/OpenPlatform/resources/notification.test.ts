@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { forgetTokenErrors, TOKEN_ERROR_BUDGET } from '../../../../nodes/OpenPlatform/tokenGuard';
 import { runAsText } from '../../../engine/runNode';
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../../simulators/openplatform';
 import { NODE, runOpenPlatform } from '../openPlatformWorkflow';
@@ -25,6 +26,7 @@ afterAll(async () => {
 beforeEach(() => {
 	simulator.clearLog();
 	simulator.unblockAll();
+	forgetTokenErrors();
 });
 
 const send = (extra: Record<string, unknown> = {}) => ({
@@ -95,18 +97,39 @@ describe('OpenPlatform → Notification → Send', () => {
 		]);
 	});
 
-	it('stops a batch after 5 token errors so OpenPlatform does not block the n8n server', async () => {
+	it('users without a notify URL (notifications off) are skipped and reported, or fail when asked to', async () => {
+		const items = [{ notify: simulator.notifyUrl('u1') }, { name: 'no notify key' }, { notify: '' }];
+		const before = simulator.notifications.length;
+		const skipped = await runOpenPlatform(simulator, send(), { items });
+		const reason = 'the user has no notify URL, which OpenPlatform leaves out when the user has turned notifications off';
+		expect(skipped.output(NODE).map((item) => item.json)).toEqual([
+			{ success: true, type: 1 },
+			{ success: false, skipped: true, reason },
+			{ success: false, skipped: true, reason },
+		]);
+		expect(simulator.notifications.slice(before).map((entry) => entry.userId)).toEqual(['u1']);
+		const strict = await runOpenPlatform(simulator, send({ missingNotifyUrl: 'fail' }), { items: items.slice(1, 2) });
+		expect(strict.nodeError(NODE)?.message).toBe(`Invalid "Notify URL": is empty: ${reason}`);
+	});
+
+	it('never lets token errors reach OpenPlatform\'s IP block, even with 32 requests in flight', async () => {
+		const budget = TOKEN_ERROR_BUDGET.workflow;
 		const broken = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, 'accesstoken=0000-0000-0000-0000-0000-0000-0000-00');
-		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 1 } }), {
-			items: Array.from({ length: 12 }, () => ({ notify: broken })),
+		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 32 } }), {
+			items: Array.from({ length: 40 }, () => ({ notify: broken })),
 			onError: 'continueRegularOutput',
 		});
 		const errors = result.output(NODE).map((item) => String(item.json.error));
-		expect(errors.slice(0, 5).every((error) => /error-invalid-accesstoken/.test(error))).toBe(true);
-		expect(errors.slice(5).every((error) => /not sent, because 5 requests of this run were refused/.test(error))).toBe(true);
-		expect(simulator.requests).toHaveLength(5);
-		const good = await runOpenPlatform(simulator, send(), { items: [{ notify: simulator.notifyUrl('u1') }] });
-		expect(good.error).toBeUndefined();
+		expect(errors).toHaveLength(40);
+		expect(errors.slice(0, budget).every((error) => /error-invalid-accesstoken/.test(error))).toBe(true);
+		const refusal = `OpenPlatform: not sent, because ${budget} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`;
+		expect(errors.slice(budget).every((error) => error === refusal)).toBe(true);
+		expect(simulator.requests).toHaveLength(budget);
+		expect(simulator.tokenFailures()).toBe(budget);
+		// The record outlives the run: the next run sends nothing either, so the 11 OpenPlatform allows are never reached.
+		const next = await runOpenPlatform(simulator, send(), { items: [{ notify: broken }], onError: 'continueRegularOutput' });
+		expect(next.output(NODE)[0].json.error).toBe(refusal);
+		expect(simulator.requests).toHaveLength(budget);
 	});
 });
 
@@ -125,7 +148,7 @@ describe('OpenPlatform after it blocked the n8n server\'s IP', () => {
 		});
 		const errors = result.output(NODE).map((item) => String(item.json.error));
 		expect(errors[2]).toBe("OpenPlatform: OpenPlatform has blocked this n8n server's IP address after repeated token errors (error-blocked-ip)");
-		expect(errors.slice(3).every((error) => /not sent, because OpenPlatform has blocked this n8n server's IP address/.test(error))).toBe(true);
+		expect(errors.slice(3).every((error) => error === "OpenPlatform: not sent, because OpenPlatform blocked this n8n server's IP address less than 10 minutes ago")).toBe(true);
 		expect(strict.requests).toHaveLength(3);
 	});
 });
