@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { ignoreSslIssuesField, oneChatBaseUrlField, oneChatBodyEncodingField, oneChatTestRequestBase } from './commonFields';
+
 export class OneChatApi implements ICredentialType {
 	name = 'oneChatApi';
 
@@ -17,13 +19,7 @@ export class OneChatApi implements ICredentialType {
 		'https://github.com/n8n-nodes-openplatform-operator-onechat/n8n-nodes-openplatform-operator-onechat#onechat-credentials';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://app.onechat.net/onechat/api',
-			description: 'The OneChat API root; operations are called at <Base URL>/massBroadcast and so on',
-		},
+		oneChatBaseUrlField,
 		{
 			displayName: 'API Key',
 			name: 'apiKey',
@@ -33,24 +29,8 @@ export class OneChatApi implements ICredentialType {
 			required: true,
 			description: 'Consumer key of the approved app from the OneChat Developer Portal, sent as header "apikey"',
 		},
-		{
-			displayName: 'Body Encoding',
-			name: 'bodyEncoding',
-			type: 'options',
-			options: [
-				{ name: 'JSON', value: 'json' },
-				{ name: 'Form (URL-Encoded)', value: 'form' },
-			],
-			default: 'json',
-			description: 'How request bodies are encoded. The OneChat documentation does not say; JSON works with the public API.',
-		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to accept invalid TLS certificates, for self-hosted servers with their own certificates',
-		},
+		oneChatBodyEncodingField,
+		ignoreSslIssuesField,
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -64,10 +44,7 @@ export class OneChatApi implements ICredentialType {
 	// API key itself is wrong.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/authenticateUser',
-			method: 'POST',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
+			...oneChatTestRequestBase,
 			body: {
 				jid: 'n8n-credential-test@onechat.invalid',
 				sessionId: 'n8n-credential-test',

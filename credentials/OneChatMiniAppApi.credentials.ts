@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { ignoreSslIssuesField, oneChatBaseUrlField, oneChatBodyEncodingField, oneChatTestRequestBase } from './commonFields';
+
 export class OneChatMiniAppApi implements ICredentialType {
 	name = 'oneChatMiniAppApi';
 
@@ -17,12 +19,7 @@ export class OneChatMiniAppApi implements ICredentialType {
 		'https://github.com/n8n-nodes-openplatform-operator-onechat/n8n-nodes-openplatform-operator-onechat#onechat-credentials';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://app.onechat.net/onechat/api',
-		},
+		oneChatBaseUrlField,
 		{
 			displayName: 'App ID',
 			name: 'appId',
@@ -40,23 +37,8 @@ export class OneChatMiniAppApi implements ICredentialType {
 			required: true,
 			description: 'The apiKey returned when the mini app was registered',
 		},
-		{
-			displayName: 'Body Encoding',
-			name: 'bodyEncoding',
-			type: 'options',
-			options: [
-				{ name: 'JSON', value: 'json' },
-				{ name: 'Form (URL-Encoded)', value: 'form' },
-			],
-			default: 'json',
-		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to accept invalid TLS certificates, for self-hosted servers with their own certificates',
-		},
+		oneChatBodyEncodingField,
+		ignoreSslIssuesField,
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -69,10 +51,7 @@ export class OneChatMiniAppApi implements ICredentialType {
 	// Checks a made-up session: a wrong app key is "Unauthorized", a right one "isAuthenticated: false".
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/authenticateUser',
-			method: 'POST',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
+			...oneChatTestRequestBase,
 			body: {
 				jid: 'n8n-credential-test@onechat.invalid',
 				sessionId: 'n8n-credential-test',

@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { ignoreSslIssuesField } from './commonFields';
+
 // The test button is the OpenPlatform node's openPlatformApiConnection (nodes/OpenPlatform/credentialTest.ts).
 export class OpenPlatformApi implements ICredentialType {
 	name = 'openPlatformApi';
@@ -47,12 +49,6 @@ export class OpenPlatformApi implements ICredentialType {
 			placeholder: 'https://intranet.example.com/api/users/?accesstoken=...',
 			description: 'The "users" URL of a verify response (used instead of the App Access Token when given)',
 		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to accept invalid TLS certificates, for self-hosted servers with their own certificates',
-		},
+		ignoreSslIssuesField,
 	];
 }

@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { ignoreSslIssuesField } from './commonFields';
+
 /**
  * OpenPlatform's OAuth 2.0 neither returns `state` nor follows the usual token response, so n8n's
  * generic OAuth2 credential cannot complete against it; the OpenPlatform nodes run the flow
@@ -41,12 +43,6 @@ export class OpenPlatformOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to accept invalid TLS certificates, for self-hosted servers with their own certificates',
-		},
+		ignoreSslIssuesField,
 	];
 }

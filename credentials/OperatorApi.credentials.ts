@@ -4,6 +4,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { ignoreSslIssuesField } from './commonFields';
+
 // The test button is the Operator Panel node's operatorApiConnection (nodes/Operator/credentialTest.ts).
 export class OperatorApi implements ICredentialType {
 	name = 'operatorApi';
@@ -43,12 +45,6 @@ export class OperatorApi implements ICredentialType {
 			description:
 				'The token the panel passes on each webhook call (may be the same as the API token). Calls without it are refused with 401.',
 		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to accept invalid TLS certificates, for self-hosted panels with their own certificates',
-		},
+		ignoreSslIssuesField,
 	];
 }
