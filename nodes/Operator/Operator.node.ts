@@ -9,6 +9,7 @@ import {
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperation, type OperationRouter } from '../shared/router';
 import { operatorApiConnection } from './credentialTest';
+import { OPERATOR_NODE_NAME } from './nodeName';
 import { messageDescription, messageOperations } from './resources/message';
 import { panelRequestDescription, panelRequestOperations } from './resources/panelRequest';
 
@@ -20,7 +21,7 @@ const router: OperationRouter = {
 export class Operator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Operator Panel',
-		name: 'operator',
+		name: OPERATOR_NODE_NAME,
 		icon: { light: 'file:operator.svg', dark: 'file:operator.dark.svg' },
 		group: ['output'],
 		version: 1,

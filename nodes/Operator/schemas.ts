@@ -12,7 +12,12 @@ export const httpUrl = z
 	.url('must be a full URL such as https://example.com/photo.jpg')
 	.refine((url) => /^https?:\/\//i.test(url), 'must start with http:// or https://');
 
-export const photo = z.object({ file_url: httpUrl, big: httpUrl.optional() });
+/** A URL field of a photo object, named in the error when it is left out. */
+const photoUrl = (label: string, field: string) =>
+	z.string({ required_error: `the ${label} ("${field}") is missing; the panel needs both URLs of every photo` }).pipe(httpUrl);
+
+/** The contract's photo object lists both URLs, neither marked optional, so both are required. */
+export const photo = z.object({ file_url: photoUrl('File URL', 'file_url'), big: photoUrl('Thumbnail URL', 'big') });
 
 /** The answer to "Get user info from site", as the panel expects it. */
 export const userInfoAnswer = z.object({

@@ -38,7 +38,7 @@ export interface PanelMessage {
 	user_id: number;
 	contact_id: number;
 	message: string;
-	attaches: Array<{ file_url: string; big?: string }>;
+	attaches: Array<{ file_url: string; big: string }>;
 	attach?: { bytes: Buffer; fileName: string; mimeType: string };
 }
 
@@ -79,7 +79,7 @@ export class OperatorClient {
 		// PHP-style nesting, which the panel's backend (PHP) turns into an array of photo objects.
 		message.attaches.forEach((photo, index) => {
 			form.append(`attaches[${index}][file_url]`, photo.file_url);
-			if (photo.big) form.append(`attaches[${index}][big]`, photo.big);
+			form.append(`attaches[${index}][big]`, photo.big);
 		});
 		if (message.attach) {
 			const { bytes, fileName, mimeType } = message.attach;
@@ -87,7 +87,8 @@ export class OperatorClient {
 		}
 		const answer = await this.post(form, itemIndex);
 		if (answer.status >= 200 && answer.status < 300) {
-			return answer.json && typeof answer.json === 'object' ? (answer.json as IDataObject) : { response: answer.text };
+			// Redacted like the error path: a panel echoing the token must not put it into the output.
+			return this.redactor.value(answer.json && typeof answer.json === 'object' ? (answer.json as IDataObject) : { response: answer.text });
 		}
 		const body = answer.json as { error?: unknown; message?: unknown } | undefined;
 		const reason = typeof body?.error === 'string' ? body.error : typeof body?.message === 'string' ? body.message : undefined;

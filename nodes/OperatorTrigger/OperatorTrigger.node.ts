@@ -12,6 +12,7 @@ import { operatorApiConnection } from '../Operator/credentialTest';
 import { MAX_BODY_10_MB, triggerOptions } from '../shared/triggerOptions';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
+import { answerRouteProblem, type RespondMode } from './answerRoute';
 import type { OperatorEvent } from './events/event';
 import { operatorReply } from './events/operatorReply';
 import { privateMediaRequested, userInfoRequested } from './events/requestEvents';
@@ -25,7 +26,8 @@ const REQUEST_EVENTS = [userInfoRequested.value, privateMediaRequested.value];
 // registered remotely and the node has no webhookMethods lifecycle. Each event has its own path.
 // For the two request events: with "Respond" = Operator answer node, a run that ends without an
 // answer gives the panel a 500 (responseCode), never an empty 200; with "When Last Node Finishes"
-// n8n answers the last node's first item and a failed run with a 500.
+// n8n answers the last node's first item and a failed run with a 500. answerRoute.ts refuses
+// workflows in which anything but the matching answer node could answer.
 const OPERATOR_WEBHOOKS: IWebhookDescription[] = [
 	{
 		name: 'default',
@@ -77,12 +79,14 @@ export class OperatorTrigger implements INodeType {
 					{
 						name: 'Using Operator Panel Answer Node',
 						value: 'responseNode',
-						description: 'The Operator Panel node (Panel Request → Answer ...) checks and sends the answer',
+						description:
+							'The Operator Panel node (Panel Request → Answer ...) checks and sends the answer. Calls are refused (500) if it is missing or a Respond to Webhook node follows.',
 					},
 					{
 						name: 'When Last Node Finishes',
 						value: 'lastNode',
-						description: 'The first item of the last node is the answer; end the workflow with an Operator Panel answer node so its shape is checked',
+						description:
+							'The first item of the last node is the answer. Every branch must end with the matching Operator Panel answer node, else calls are refused (500).',
 					},
 				],
 				default: 'responseNode',
@@ -109,6 +113,15 @@ export class OperatorTrigger implements INodeType {
 
 		const token = tokenFrom(body.fields, this.getQueryData() as IDataObject);
 		if (token === undefined || !secretsEqual(token, credentials.data.webhookToken)) return call.refuse(401, 'Invalid token');
+
+		// Refused before a run starts, since a wrongly wired run could send an unchecked answer.
+		if (event.answeredBy) {
+			const problem = answerRouteProblem(this, this.getNodeParameter('respond') as RespondMode, event.answeredBy);
+			if (problem) {
+				this.logger.error(`Operator Panel Trigger "${this.getNode().name}" refused a ${event.name} call: ${problem}`);
+				return call.refuse(500, 'The site cannot answer this request; its n8n log says why');
+			}
+		}
 
 		const parsed = event.schema.safeParse(body.fields);
 		if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { startOperatorSimulator, type OperatorSimulator } from '../simulators/operator';
 import { startSiteSimulator, type SiteSimulator } from '../simulators/site';
@@ -106,5 +107,76 @@ describe('examples/operator-user-info.json in n8n', () => {
 		});
 		const refused = await panel.fireUserInfoRequest(workflow.url, { user_id: 11 }, { token: 'nope' });
 		expect(refused.status).toBe(401);
+	});
+});
+
+describe('request events in n8n: only the matching answer node can answer', () => {
+	type WorkflowJson = ReturnType<typeof example>;
+	type Node = Record<string, unknown> & { name: string; parameters: Record<string, unknown> };
+	const ANSWER = 'Answer the panel';
+	const LOOK_UP = 'Look up the user';
+
+	/** The user-info example, changed; each variant gets its own webhook path so all can be active. */
+	async function activateVariant(respond: string, adjust: (workflow: WorkflowJson, nodes: Record<string, Node>) => void) {
+		return await activateExample('operator-user-info.json', (workflow) => {
+			const nodes = Object.fromEntries((workflow.nodes as Node[]).map((node) => [node.name, node]));
+			const trigger = nodes['Panel asks for user info'];
+			trigger.webhookId = randomUUID();
+			trigger.parameters.respond = respond;
+			adjust(workflow, nodes);
+		});
+	}
+	const logOf = () => readFileSync(state.logFile, 'utf8');
+
+	it('refuses a workflow ending in a Code node with "When Last Node Finishes": 500, no execution, the fix in the log', async () => {
+		const workflow = await activateVariant('lastNode', (json) => {
+			json.nodes = json.nodes.filter((node) => node.name !== ANSWER);
+			json.connections = { 'Panel asks for user info': { main: [[{ node: LOOK_UP, type: 'main', index: 0 }]] } };
+		});
+		const answer = await panel.fireUserInfoRequest(workflow.url, { user_id: 11 });
+		expect(answer.status).toBe(500);
+		expect(answer.text).not.toContain('Anna');
+		await settle();
+		expect(await executionsOf(workflow.id)).toBe(0);
+		expect(logOf()).toContain(`a branch ends with the node "${LOOK_UP}", whose output would reach the panel unchecked; end every branch with Operator Panel → Answer User Info`);
+	});
+
+	it('refuses n8n\'s Respond to Webhook node after the trigger: 500, no execution', async () => {
+		const workflow = await activateVariant('responseNode', (json) => {
+			json.nodes.push({
+				parameters: { respondWith: 'firstIncomingItem', options: {} },
+				id: randomUUID(),
+				name: 'Respond to Webhook',
+				type: 'n8n-nodes-base.respondToWebhook',
+				typeVersion: 1.1,
+				position: [480, 200],
+			});
+			json.connections = {
+				'Panel asks for user info': { main: [[{ node: LOOK_UP, type: 'main', index: 0 }]] },
+				[LOOK_UP]: { main: [[{ node: 'Respond to Webhook', type: 'main', index: 0 }, { node: ANSWER, type: 'main', index: 0 }]] },
+			};
+		});
+		const answer = await panel.fireUserInfoRequest(workflow.url, { user_id: 11 });
+		expect(answer.status).toBe(500);
+		expect(answer.text).not.toContain('Anna');
+		await settle();
+		expect(await executionsOf(workflow.id)).toBe(0);
+		expect(logOf()).toContain('"Respond to Webhook" (Respond to Webhook) would send an unchecked answer');
+	});
+
+	it('answers with the checked answer node as last node, and never with 200 for a wrong shape under "continue on fail"', async () => {
+		const good = await activateVariant('lastNode', () => undefined);
+		const answer = await panel.fireUserInfoRequest(good.url, { user_id: 11 });
+		expect(answer.status).toBe(200);
+		expect(answer.json).toMatchObject({ id: 11, name: 'Anna', custom: [{ name: 'VIP', value: 'yes' }] });
+
+		const broken = await activateVariant('lastNode', (_json, nodes) => {
+			nodes[ANSWER].onError = 'continueRegularOutput';
+			nodes[ANSWER].parameters.avatar = 'not a url';
+		});
+		const refused = await panel.fireUserInfoRequest(broken.url, { user_id: 11 });
+		expect(refused.status).toBe(500);
+		expect(refused.text).not.toContain('Anna');
+		await client.waitForExecutions(broken.id, { count: 1 });
 	});
 });

@@ -158,6 +158,7 @@ describe('Operator simulator: Send message to control panel', () => {
 		form.append('attaches[1][file_url]', 'https://cdn.example/2.jpg');
 		form.append('attaches[0][file_url]', 'https://cdn.example/1.jpg');
 		form.append('attaches[0][big]', 'https://cdn.example/1_200.jpg');
+		form.append('attaches[1][big]', 'https://cdn.example/2_200.jpg');
 		form.append('attach', new Blob([bytes], { type: 'image/jpeg' }), 'private.jpg');
 
 		const first = await post(form);
@@ -177,10 +178,11 @@ describe('Operator simulator: Send message to control panel', () => {
 			'attaches[1][file_url]': 'https://cdn.example/2.jpg',
 			'attaches[0][file_url]': 'https://cdn.example/1.jpg',
 			'attaches[0][big]': 'https://cdn.example/1_200.jpg',
+			'attaches[1][big]': 'https://cdn.example/2_200.jpg',
 		});
 		expect(send.attaches).toEqual([
 			{ file_url: 'https://cdn.example/1.jpg', big: 'https://cdn.example/1_200.jpg' },
-			{ file_url: 'https://cdn.example/2.jpg' },
+			{ file_url: 'https://cdn.example/2.jpg', big: 'https://cdn.example/2_200.jpg' },
 		]);
 		expect(send.files).toHaveLength(1);
 		expect(send.files[0]).toMatchObject({ field: 'attach', filename: 'private.jpg', contentType: 'image/jpeg' });
@@ -196,6 +198,7 @@ describe('Operator simulator: Send message to control panel', () => {
 		['only photos', () => {
 			const form = validForm({ message: '' });
 			form.append('attaches[0][file_url]', 'http://cdn.example/1.jpg');
+			form.append('attaches[0][big]', 'http://cdn.example/1_200.jpg');
 			return form;
 		}],
 		['only a file', () => {
@@ -278,8 +281,9 @@ describe('Operator simulator: Send message to control panel', () => {
 		['a relative URL', [['attaches[0][file_url]', 'photo.jpg']]],
 		['an ftp URL', [['attaches[0][file_url]', 'ftp://cdn.example/1.jpg']]],
 		['a photo without file_url', [['attaches[0][big]', 'https://cdn.example/1_200.jpg']]],
+		['a photo without its thumbnail (big)', [['attaches[0][file_url]', 'https://cdn.example/1.jpg']]],
 		['a plain attaches field', [['attaches', '[{"file_url":"https://cdn.example/1.jpg"}]']]],
-		['a second bad entry', [['attaches[0][file_url]', 'https://cdn.example/1.jpg'], ['attaches[1][file_url]', '']]],
+		['a second bad entry', [['attaches[0][file_url]', 'https://cdn.example/1.jpg'], ['attaches[0][big]', 'https://cdn.example/1_200.jpg'], ['attaches[1][file_url]', '']]],
 	])('refuses attaches with %s', async (_name, entries) => {
 		const form = validForm();
 		for (const [name, value] of entries) form.append(name, value);

@@ -267,7 +267,8 @@ export async function startOperatorSimulator(options: OperatorSimulatorOptions =
 		const message = single(fields, 'message') ?? '';
 		const hasFile = form.files.some((file) => file.field === 'attach' && file.bytes.length > 0);
 		if (message.trim() === '' && !hasFile && form.attaches.length === 0) return refusal(400, 'Empty message');
-		if (!form.attachesWellFormed || !form.attaches.every((photo) => isHttpUrl(photo.file_url))) {
+		// The contract's photo object has both URLs: the original and the thumbnail.
+		if (!form.attachesWellFormed || !form.attaches.every((photo) => isHttpUrl(photo.file_url) && isHttpUrl(photo.big))) {
 			return refusal(400, 'Invalid attaches');
 		}
 

@@ -2,14 +2,15 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-wor
 
 import type { ZodTypeAny } from '../../shared/vendor';
 import type { UploadedFile } from '../../shared/webhook';
+import type { AnswerOperation } from '../answerRoute';
 
 /** One kind of call the panel makes to the site; each has its own webhook URL. */
 export interface OperatorEvent {
 	value: string;
 	name: string;
 	description: string;
-	/** The panel waits for the site's answer (built by the workflow). */
-	expectsAnswer: boolean;
+	/** Set when the panel waits for the site's answer: the operation that builds and checks it. */
+	answeredBy?: AnswerOperation;
 	/** The fields of the call, checked before any execution starts. */
 	schema: ZodTypeAny;
 	toItem(context: IWebhookFunctions, fields: IDataObject, files: Record<string, UploadedFile>): Promise<INodeExecutionData>;

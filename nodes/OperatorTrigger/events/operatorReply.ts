@@ -8,7 +8,6 @@ export const operatorReply: OperatorEvent = {
 	value: 'operatorReply',
 	name: 'Operator Reply',
 	description: 'An operator answered a site user from the panel (message and optional file)',
-	expectsAnswer: false,
 	schema: z.object({
 		user_id: positiveId,
 		contact_id: positiveId,

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
+	type IConnections,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
@@ -12,12 +14,16 @@ import {
 import { OperatorApi } from '../../../credentials/OperatorApi.credentials';
 import { Operator } from '../../../nodes/Operator/Operator.node';
 import { OperatorTrigger } from '../../../nodes/OperatorTrigger/OperatorTrigger.node';
+import { n8nContainer } from '../../engine/runtime';
+import { ITEMS_TYPE } from '../../engine/testNodes';
 import { startWebhookHost, type WebhookHost } from '../../engine/webhookHost';
 import { startOperatorSimulator, type OperatorSimulator } from '../../simulators/operator';
 
 const TRIGGER_TYPE = 'n8n-nodes-openplatform-operator-onechat.operatorTrigger';
 const OPERATOR_TYPE = 'n8n-nodes-openplatform-operator-onechat.operator';
 const DIGEST_TYPE = 'test.digest';
+// n8n-nodes-base is not installed here; a stand-in under the real type name is enough for the trigger.
+const RESPOND_TO_WEBHOOK_TYPE = 'n8n-nodes-base.respondToWebhook';
 
 /** Reads the trigger's binary "attach" through n8n's helpers and outputs its size and SHA-256. */
 class Digest implements INodeType {
@@ -40,6 +46,39 @@ class Digest implements INodeType {
 	}
 }
 
+/** Like n8n's Respond to Webhook node: answers the waiting call with its first input item, unchecked. */
+class RespondToWebhook implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Respond to Webhook',
+		name: 'respondToWebhook',
+		group: ['transform'],
+		version: 1,
+		description: 'test',
+		defaults: { name: 'Respond to Webhook' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		await this.sendResponse({ statusCode: 200, body: items[0].json });
+		return [items];
+	}
+}
+
+type LogError = (message: string) => void;
+
+/** The Logger n8n-core gives nodes as `this.logger` (from the @n8n/di container n8n-core uses). */
+function n8nLogger(): { error: LogError } {
+	const fromCore = { paths: [dirname(require.resolve('n8n-core'))] };
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require(require.resolve('@n8n/backend-common', fromCore)) as {
+		Logger: abstract new (...args: never[]) => { error: LogError };
+	};
+	return n8nContainer().get(Logger);
+}
+
 let simulator: OperatorSimulator;
 let host: WebhookHost | undefined;
 
@@ -56,25 +95,42 @@ function node(name: string, type: string, parameters: INode['parameters'], extra
 	return { id: name, name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
 }
 
-async function startTrigger(parameters: INode['parameters'], next?: INode): Promise<WebhookHost> {
+/** The trigger followed by `branches`, each a chain of nodes starting at the trigger. */
+async function startTriggerBranches(parameters: INode['parameters'], branches: INode[][]): Promise<WebhookHost> {
 	const trigger = node('Panel', TRIGGER_TYPE, { options: {}, ...parameters }, {
 		webhookId: 'operator-hook',
 		credentials: { operatorApi: { id: 'o1', name: 'Operator' } },
 	});
+	const connections: IConnections = {};
+	const link = (from: string, to: string) => {
+		connections[from] ??= { main: [[]] };
+		connections[from].main[0]?.push({ node: to, type: 'main', index: 0 });
+	};
+	for (const branch of branches) branch.forEach((next, index) => link(index === 0 ? 'Panel' : branch[index - 1].name, next.name));
+	const nodes = branches.flat();
 	host = await startWebhookHost({
 		node: trigger,
 		nodeType: new OperatorTrigger(),
 		credentialTypes: [new OperatorApi()],
 		credentials: { operatorApi: { apiUrl: simulator.url, apiToken: 'api-token-1', webhookToken: 'hook-token-7f3a' } },
-		downstream: next
+		downstream: nodes.length
 			? {
-					nodes: [next],
-					connections: { Panel: { main: [[{ node: next.name, type: 'main', index: 0 }]] } },
-					nodeTypes: { [OPERATOR_TYPE]: new Operator(), [DIGEST_TYPE]: new Digest() },
+					nodes,
+					connections,
+					nodeTypes: {
+						[OPERATOR_TYPE]: new Operator(),
+						[DIGEST_TYPE]: new Digest(),
+						[RESPOND_TO_WEBHOOK_TYPE]: new RespondToWebhook(),
+					},
 				}
 			: undefined,
 	});
 	return host;
+}
+
+/** The trigger followed by a chain of nodes (none, one or more). */
+async function startTrigger(parameters: INode['parameters'], ...chain: INode[]): Promise<WebhookHost> {
+	return await startTriggerBranches(parameters, chain.length ? [chain] : []);
 }
 
 const answerUserInfo = (overrides: INode['parameters'] = {}) =>
@@ -260,9 +316,10 @@ describe('Operator Panel Trigger → User Info Requested', () => {
 	});
 });
 
+const answerMedia = (media: string, extra: Partial<INode> = {}) =>
+	node('Answer', OPERATOR_TYPE, { resource: 'panelRequest', operation: 'answerPrivateMedia', media }, extra);
+
 describe('Operator Panel Trigger → Private Media Requested', () => {
-	const answerMedia = (media: string) =>
-		node('Answer', OPERATOR_TYPE, { resource: 'panelRequest', operation: 'answerPrivateMedia', media });
 
 	it('answers with the media list built by an expression', async () => {
 		const server = await startTrigger(
@@ -285,5 +342,132 @@ describe('Operator Panel Trigger → Private Media Requested', () => {
 		expect(answer.status).toBe(500);
 		const run = await server.executions[0].done;
 		expect(run.nodeError('Answer')?.message).toMatch(/^Invalid "Media"/);
+	});
+});
+
+describe('Operator Panel Trigger → only the matching answer node can answer a request', () => {
+	// A node that would answer with anything it likes: n8n sends a last node's item as it is.
+	const forged = (name = 'Forge') => node(name, ITEMS_TYPE, { items: '[{"id": 1, "name": "forged"}]' });
+	const respondToWebhook = () => node('Respond', RESPOND_TO_WEBHOOK_TYPE, {});
+	const logged: string[] = [];
+	let logSpy: jest.SpyInstance | undefined;
+
+	beforeEach(() => {
+		logged.length = 0;
+		logSpy = jest.spyOn(n8nLogger(), 'error').mockImplementation((message: string) => void logged.push(message));
+	});
+	afterEach(() => logSpy?.mockRestore());
+
+	/** The call was refused before any run, and the n8n log says what to change. */
+	function expectRefusedBeforeRun(answer: { status: number; json: unknown; text: string }, server: WebhookHost, fix: RegExp): void {
+		expect(answer.status).toBe(500);
+		expect(answer.json).toEqual({ error: "The site cannot answer this request; its n8n log says why" });
+		expect(server.executions).toHaveLength(0);
+		expect(logged).toHaveLength(1);
+		expect(logged[0]).toMatch(/^Operator Panel Trigger "Panel" refused a User Info Requested call: /);
+		expect(logged[0]).toMatch(fix);
+	}
+
+	describe('Respond = When Last Node Finishes', () => {
+		it.each([
+			['another node', () => [[forged()]], /a branch ends with the node "Forge".*end every branch with Operator Panel → Answer User Info$/],
+			['nothing after the trigger', () => [], /the workflow ends at the trigger; end every branch with Operator Panel → Answer User Info$/],
+			['the answer node followed by another node', () => [[answerUserInfo(), forged()]], /ends with the node "Forge"/],
+			['a disabled answer node', () => [[{ ...answerUserInfo(), disabled: true }]], /ends with the disabled node "Answer"/],
+			['one of two branches unchecked', () => [[answerUserInfo()], [forged()]], /ends with the node "Forge"/],
+			['the answer node of the other request', () => [[answerMedia('[]')]], /"Answer" answers a different panel request; use Operator Panel → Answer User Info instead$/],
+		])('refuses a workflow ending in %s: 500, no execution, the log names the fix', async (_name, branches, fix) => {
+			const server = await startTriggerBranches({ event: 'userInfoRequested', respond: 'lastNode' }, branches());
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expectRefusedBeforeRun(answer, server, fix);
+			expect(answer.text).not.toContain('forged');
+		});
+
+		it('sends the checked answer with 200 when every branch ends with the matching answer node', async () => {
+			const server = await startTrigger(
+				{ event: 'userInfoRequested', respond: 'lastNode' },
+				forged('Look up'),
+				answerUserInfo({ id: '={{ $json.id + 41 }}', balance: '={{ 12.5 }}', custom: {} }),
+			);
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expect(answer.status).toBe(200);
+			// Numbers become text and missing lists are filled in: the answer went through the check.
+			expect(answer.json).toEqual({
+				id: 42,
+				name: 'Ann',
+				gender: 'female',
+				avatar: 'https://site.example/a/1.jpg',
+				balance: '12.5',
+				location: 'Berlin',
+				about: 'Likes hiking',
+				custom: [],
+			});
+			expect(server.executions).toHaveLength(1);
+			expect(logged).toEqual([]);
+		});
+
+		it('gives a wrong shape a 500 and a failed execution naming the field', async () => {
+			const server = await startTrigger({ event: 'userInfoRequested', respond: 'lastNode' }, answerUserInfo({ name: '  ' }));
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expect(answer.status).toBe(500);
+			expect(answer.text).not.toContain('Berlin');
+			expect(server.executions).toHaveLength(1);
+			const run = await server.executions[0].done;
+			expect(run.run.status).toBe('error');
+			expect(run.nodeError('Answer')?.message).toBe('Invalid "Name": is empty');
+		});
+	});
+
+	describe('Respond = Using Operator Panel Answer Node', () => {
+		it('refuses a workflow without the matching answer node: 500, no execution', async () => {
+			const server = await startTrigger({ event: 'userInfoRequested', respond: 'responseNode' }, forged());
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expectRefusedBeforeRun(answer, server, /nothing answers the panel; add Operator Panel → Answer User Info after the trigger$/);
+		});
+
+		it.each([
+			['before the answer node', () => [[respondToWebhook(), answerUserInfo()]]],
+			['on another branch', () => [[answerUserInfo()], [forged(), respondToWebhook()]]],
+		])('refuses a Respond to Webhook node %s: 500, no execution', async (_name, branches) => {
+			const server = await startTriggerBranches({ event: 'userInfoRequested', respond: 'responseNode' }, branches());
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expectRefusedBeforeRun(
+				answer,
+				server,
+				/"Respond" \(Respond to Webhook\) would send an unchecked answer; replace it with Operator Panel → Answer User Info$/,
+			);
+		});
+
+		it('still answers when the matching answer node follows other nodes', async () => {
+			const server = await startTrigger({ event: 'userInfoRequested', respond: 'responseNode' }, forged('Look up'), answerUserInfo({ id: '={{ $json.id }}' }));
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expect(answer.status).toBe(200);
+			expect(answer.json).toMatchObject({ id: 1, name: 'Ann' });
+			expect(logged).toEqual([]);
+		});
+	});
+
+	it.each(['responseNode', 'lastNode'])(
+		'an answer node set to continue on fail still gives the panel a 500 for a wrong shape (%s)',
+		async (respond) => {
+			const answerNode = { ...answerUserInfo({ avatar: 'not a url' }), onError: 'continueRegularOutput' as const };
+			const server = await startTrigger({ event: 'userInfoRequested', respond }, answerNode);
+			const answer = await simulator.fireUserInfoRequest(server.url(), { user_id: 42 });
+			expect(answer.status).toBe(500);
+			// Neither the refused answer nor the item n8n passes on after a continued failure.
+			expect(answer.text).not.toMatch(/Ann|userInfoRequested|"error":"Invalid/);
+			const run = await server.executions[0].done;
+			expect(run.nodeError('Answer')?.message).toMatch(/^Invalid "Avatar URL": must be a full URL/);
+		},
+	);
+
+	it.each(['multipart', 'urlencoded', 'json'] as const)('401 for Private Media Requested with a wrong token (%s), no execution', async (encoding) => {
+		const server = await startTrigger({ event: 'privateMediaRequested' }, answerMedia('[]'));
+		const wrong = await simulator.firePrivateMediaRequest(server.url(), { user_id: 9 }, { token: 'hook-token-7f3b', encoding });
+		expect(wrong).toMatchObject({ status: 401, json: { error: 'Invalid token' } });
+		const missing = await simulator.firePrivateMediaRequest(server.url(), { user_id: 9 }, { token: null, encoding });
+		expect(missing).toMatchObject({ status: 401, json: { error: 'Invalid token' } });
+		expect(server.executions).toHaveLength(0);
+		expect(logged).toEqual([]);
 	});
 });

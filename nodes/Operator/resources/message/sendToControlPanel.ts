@@ -53,8 +53,8 @@ export const description: INodeProperties[] = [
 				displayName: 'Photo',
 				name: 'photos',
 				values: [
-					{ displayName: 'File URL', name: 'file_url', type: 'string', default: '', description: 'URL of the original photo' },
-					{ displayName: 'Thumbnail URL', name: 'big', type: 'string', default: '', description: 'URL of a normal-size thumbnail' },
+					{ displayName: 'File URL', name: 'file_url', type: 'string', default: '', description: 'URL of the original photo (required)' },
+					{ displayName: 'Thumbnail URL', name: 'big', type: 'string', default: '', description: 'URL of a normal-size thumbnail, usually 200x200 (required)' },
 				],
 			},
 		],
@@ -110,7 +110,7 @@ async function send(run: OperatorRun, itemIndex: number): Promise<IDataObject> {
 			user_id: params.get('userId', itemIndex),
 			contact_id: params.get('contactId', itemIndex),
 			message: params.get('message', itemIndex, ''),
-			attaches: photos.map((entry) => ({ file_url: entry.file_url, big: entry.big === '' ? undefined : entry.big })),
+			attaches: photos.map((entry) => ({ file_url: blankAsMissing(entry.file_url), big: blankAsMissing(entry.big) })),
 		},
 		labels,
 		itemIndex,
@@ -122,6 +122,11 @@ async function send(run: OperatorRun, itemIndex: number): Promise<IDataObject> {
 	const target = { user_id: fields.user_id, contact_id: fields.contact_id };
 	const answer = await forTarget(target, client.sendMessage(message, itemIndex));
 	return { ...target, ...answer };
+}
+
+/** An empty field of the collection is a URL left out, and is reported as missing. */
+function blankAsMissing(value: unknown): unknown {
+	return value === '' ? undefined : value;
 }
 
 async function attachedFile(run: OperatorRun, itemIndex: number): Promise<PanelMessage['attach']> {

@@ -16,22 +16,18 @@ export async function answerPanel(
 	read: (params: ParameterReader) => unknown,
 ): Promise<INodeExecutionData[][]> {
 	const params = new ParameterReader(context);
-	let answer: IDataObject | undefined;
-	let failure: NodeOperationError | undefined;
+	let answer: IDataObject;
 	try {
 		answer = parseParameters(context.getNode(), schema, read(params), labels, 0) as IDataObject;
 	} catch (error) {
-		failure = error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
-	}
-	if (!answer || failure) {
 		await context.sendResponse({
 			statusCode: 500,
 			headers: { 'content-type': 'application/json; charset=utf-8' },
 			body: { error: 'The site could not build a valid answer' },
 		});
-		const error = failure ?? new NodeOperationError(context.getNode(), 'No answer was built');
-		if (!context.continueOnFail()) throw error;
-		return [[{ json: { error: error.message }, pairedItem: { item: 0 } }]];
+		// Always fails, even with "continue on fail": an output item here would be sent to the
+		// panel as a 200 answer by "When Last Node Finishes", and a failed last node gives a 500.
+		throw error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
 	}
 	await context.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: answer });
 	return [[{ json: answer, pairedItem: { item: 0 } }]];

@@ -44,15 +44,35 @@ describe('Operator Panel → Message → Send to Control Panel', () => {
 			attaches: {
 				photos: [
 					{ file_url: 'https://cdn.example/1.jpg', big: 'https://cdn.example/1_200.jpg' },
-					{ file_url: 'https://cdn.example/2.jpg', big: '' },
+					{ file_url: 'https://cdn.example/2.jpg', big: 'https://cdn.example/2_200.jpg' },
 				],
 			},
 		}, { items: [{ user: 1, bot: 2 }] });
 		expect(result.error).toBeUndefined();
 		expect(simulator.sends[0].attaches).toEqual([
 			{ file_url: 'https://cdn.example/1.jpg', big: 'https://cdn.example/1_200.jpg' },
-			{ file_url: 'https://cdn.example/2.jpg' },
+			{ file_url: 'https://cdn.example/2.jpg', big: 'https://cdn.example/2_200.jpg' },
 		]);
+	});
+
+	it.each([
+		[{ file_url: 'https://cdn.example/2.jpg', big: '' }, 'the Thumbnail URL ("big") is missing; the panel needs both URLs of every photo (at 1.big)'],
+		[{ file_url: '', big: 'https://cdn.example/2_200.jpg' }, 'the File URL ("file_url") is missing; the panel needs both URLs of every photo (at 1.file_url)'],
+	])('refuses a photo without one of its two URLs (%j), naming the field, before sending', async (second, problem) => {
+		const photos = [{ file_url: 'https://cdn.example/1.jpg', big: 'https://cdn.example/1_200.jpg' }, second];
+		const result = await runOperator(simulator, { ...send, message: '', attaches: { photos } }, { items: [{ user: 1, bot: 2 }] });
+		expect(result.nodeError(NODE)?.message).toBe(`Invalid "Public Photos": ${problem}`);
+		expect(simulator.sends).toHaveLength(0);
+	});
+
+	it('keeps the token out of the output when the panel echoes it in a 2xx answer', async () => {
+		simulator.failNext(200, { status: 'ok', message_id: 9, echo: { token: 'panel-token-8c1d', url: '/api?token=panel-token-8c1d' } });
+		const result = await runOperator(simulator, send, { items: [{ user: 1, bot: 2, text: 'x' }] });
+		expect(result.error).toBeUndefined();
+		const output = result.output(NODE);
+		// The answer is still there, with the token masked.
+		expect(output[0].json).toEqual({ user_id: 1, contact_id: 2, status: 'ok', message_id: 9, echo: { token: '***', url: '/api?token=***' } });
+		expect(runAsText(result)).not.toContain('panel-token-8c1d');
 	});
 
 	it('sends a file from binary data byte for byte', async () => {
