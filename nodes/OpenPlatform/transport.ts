@@ -94,8 +94,12 @@ export class OpenPlatformClient {
 
 	private readonly call: ServiceCallContext;
 
+	/** The host OpenPlatform's IP block applies to, and the token-error guard counts for. */
+	private readonly host: string;
+
 	constructor(
 		private readonly node: INode,
+		/** The credential's OpenPlatform URL, without a trailing slash (it may have a path prefix). */
 		private readonly origin: string,
 		private readonly headers: Record<string, string>,
 		secrets: string[],
@@ -103,6 +107,7 @@ export class OpenPlatformClient {
 		private readonly tuning: OpenPlatformTuning = {},
 	) {
 		this.redactor = new Redactor(secrets);
+		this.host = new URL(origin).origin;
 		this.call = {
 			node,
 			service: OPENPLATFORM,
@@ -141,17 +146,20 @@ export class OpenPlatformClient {
 		if (!url || text === '') {
 			throw invalidParameter(this.node, field, `must be the ${kind} URL OpenPlatform hands out (${this.origin}${URL_PATHS[kind][0]}?accesstoken=...)`, itemIndex);
 		}
-		if (url.origin !== new URL(this.origin).origin) {
+		const base = new URL(this.origin);
+		if (url.origin !== this.host) {
 			throw invalidParameter(
 				this.node,
 				field,
-				`points to ${url.origin}, not to the OpenPlatform of the credential (${new URL(this.origin).origin}); nothing was sent`,
+				`points to ${url.origin}, not to the OpenPlatform of the credential (${this.host}); nothing was sent`,
 				itemIndex,
 				'Tokens are only ever sent to the OpenPlatform URL set in the credential.',
 			);
 		}
-		if (!(URL_PATHS[kind] as readonly string[]).includes(url.pathname) || !url.searchParams.get('accesstoken')) {
-			throw invalidParameter(this.node, field, `is not an OpenPlatform ${kind} URL (expected ${URL_PATHS[kind].join(' or ')}?accesstoken=...)`, itemIndex);
+		// An OpenPlatform served under a path prefix hands out URLs under that prefix.
+		const paths = URL_PATHS[kind].map((path) => `${base.pathname.replace(/\/+$/, '')}${path}`);
+		if (!paths.includes(url.pathname) || !url.searchParams.get('accesstoken')) {
+			throw invalidParameter(this.node, field, `is not an OpenPlatform ${kind} URL (expected ${paths.join(' or ')}?accesstoken=...)`, itemIndex);
 		}
 		return url;
 	}
@@ -225,7 +233,7 @@ export class OpenPlatformClient {
 		errorWords: typeof OPENPLATFORM_ERRORS = {},
 	): Promise<ServiceAnswer> {
 		const caller = this.tuning.caller ?? 'workflow';
-		const permit = await acquireTokenPermit(this.origin, caller);
+		const permit = await acquireTokenPermit(this.host, caller);
 		if (!permit.granted) throw this.notSent(permit.reason, caller, itemIndex);
 		let tokenError = false;
 		try {
@@ -235,7 +243,7 @@ export class OpenPlatformClient {
 			if (answer.status >= 200 && answer.status < 300) return answer;
 			const code = errorCodeOf(answer);
 			tokenError = code !== undefined && TOKEN_ERROR_CODES.has(code);
-			if (code === 'error-blocked-ip') markBlocked(this.origin);
+			if (code === 'error-blocked-ip') markBlocked(this.host);
 			throw this.failure(answer, itemIndex, errorWords);
 		} finally {
 			permit.release(tokenError);
@@ -252,7 +260,7 @@ export class OpenPlatformClient {
 			this.node,
 			reason === 'blocked'
 				? 'OpenPlatform: not sent, because OpenPlatform blocked this n8n server\'s IP address less than 10 minutes ago'
-				: `OpenPlatform: not sent, because ${recentTokenErrors(this.origin, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`,
+				: `OpenPlatform: not sent, because ${recentTokenErrors(this.host, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`,
 			{
 				itemIndex,
 				description:

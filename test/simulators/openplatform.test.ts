@@ -363,6 +363,17 @@ describe('OpenPlatform simulator: X-Origin and IP blocking', () => {
 		expect((await call(sim.badgeUrl('u1'))).json).toEqual({ success: true });
 	});
 
+	test('forgets every failure (and lifts the block) when its periodic clean-up comes', async () => {
+		await withSimulator({ blockAfterFailures: 1, failureMemoryMs: 300 }, async (other) => {
+			const bad = `${other.baseUrl}/api/badge/?accesstoken=${other.appId}-nobody-1234567890-1234567890`;
+			await call(bad);
+			expect((await call(other.badgeUrl('u1'))).json).toEqual(errorOf('error-blocked-ip'));
+			await new Promise((resolve) => setTimeout(resolve, 350));
+			expect((await call(other.badgeUrl('u1'))).json).toEqual({ success: true });
+			expect(other.tokenFailures()).toBe(0);
+		});
+	});
+
 	test('invalid origins count towards the block', async () => {
 		await withSimulator({ originToken: 'o', blockAfterFailures: 2 }, async (other) => {
 			await call(other.badgeUrl('u1'));

@@ -58,6 +58,8 @@ export interface OpenPlatformSimulatorOptions {
 	signedInUser?: string;
 	/** Default 11: after 11 failed token checks from one IP, the 12th call and all later ones are blocked. */
 	blockAfterFailures?: number;
+	/** Default 10 minutes: how often the server forgets every IP's failed token checks (and so lifts blocks). */
+	failureMemoryMs?: number;
 	/** Whether the app may send notifications (else error-permissions). Default true. */
 	allowNotifications?: boolean;
 	/** Whether the app may read users (else error-permissions, and no `users` in the verify meta). Default true. */
@@ -518,6 +520,8 @@ export async function startOpenPlatformSimulator(
 	const notifications: StoredNotification[] = [];
 	const requests: OpenPlatformRequest[] = [];
 	const failures = new Map<string, number>();
+	const failureMemoryMs = options.failureMemoryMs ?? 10 * 60_000;
+	let failuresClearedAt = Date.now();
 
 	const defaultClient: OAuthClient = {
 		id: options.oauthClientId ?? 'oauthsim01',
@@ -709,11 +713,21 @@ export async function startOpenPlatformSimulator(
 	// ---- token checks -------------------------------------------------------------------
 
 	function fail(ip: string, code: string): Answer {
+		forgetOldFailures();
 		failures.set(ip, (failures.get(ip) ?? 0) + 1);
 		return errorAnswer(code);
 	}
 
+	/** Like the real server's periodic service job: every counter is dropped at once, not one by one. */
+	function forgetOldFailures(): void {
+		const now = Date.now();
+		if (now - failuresClearedAt < failureMemoryMs) return;
+		failures.clear();
+		failuresClearedAt = now;
+	}
+
 	function isBlocked(ip: string): boolean {
+		forgetOldFailures();
 		const count = failures.get(ip);
 		return count !== undefined && count >= blockAfter;
 	}

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { INode } from 'n8n-workflow';
 
 import { OpenPlatformApi } from '../../../credentials/OpenPlatformApi.credentials';
@@ -75,10 +78,25 @@ describe('OpenPlatform Trigger → App Opened', () => {
 
 	it('refuses a verify URL on another host with 400 and asks nobody', async () => {
 		const server = await startTrigger({ event: 'appOpened', redirectUrl: 'https://app.example/' });
-		const forged = `https://evil.example/verify/?accesstoken=${'1'.repeat(40)}`;
-		const response = await get(`${endpoint(server, 'open')}?openplatform=${encodeURIComponent(forged)}`);
-		expect(response.status).toBe(400);
-		expect(server.executions).toHaveLength(0);
+		// A look-alike OpenPlatform on another port of this machine, which records what reaches it.
+		const reached: string[] = [];
+		const lookalike = createServer((request, response) => {
+			reached.push(String(request.url));
+			response.end('{}');
+		});
+		await new Promise<void>((resolve) => lookalike.listen(0, '127.0.0.1', resolve));
+		try {
+			simulator.clearLog();
+			const forged = `http://127.0.0.1:${(lookalike.address() as AddressInfo).port}/verify/?accesstoken=${'1'.repeat(40)}`;
+			const response = await get(`${endpoint(server, 'open')}?openplatform=${encodeURIComponent(forged)}`);
+			expect(response.status).toBe(400);
+			expect(await response.json()).toEqual({ error: expect.stringContaining('not to the OpenPlatform of the credential') });
+			expect(reached).toEqual([]);
+			expect(simulator.requests).toHaveLength(0);
+			expect(server.executions).toHaveLength(0);
+		} finally {
+			await new Promise((resolve) => lookalike.close(resolve));
+		}
 	});
 
 	it('answers 401 for an ended session', async () => {

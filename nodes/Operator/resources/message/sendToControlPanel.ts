@@ -134,16 +134,18 @@ async function attachedFile(run: OperatorRun, itemIndex: number): Promise<PanelM
 	if (!params.get<boolean>('sendFile', itemIndex, false)) return undefined;
 	const property = params.get<string>('binaryPropertyName', itemIndex, 'data');
 	const binary = context.helpers.assertBinaryData(itemIndex, property);
-	const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, property);
 	const maxMb = params.get<number>('maxFileSizeMb', itemIndex, DEFAULT_MAX_FILE_MB);
-	if (bytes.length > maxMb * 1024 * 1024) {
-		throw invalidParameter(
+	const tooLarge = (size: number) =>
+		invalidParameter(
 			node,
 			'Input Binary Field',
-			`the file "${binary.fileName ?? property}" has ${bytes.length} bytes, more than the ${maxMb} MB allowed`,
+			`the file "${binary.fileName ?? property}" has ${size} bytes, more than the ${maxMb} MB allowed`,
 			itemIndex,
 			'Raise "Max File Size (MB)", or send the photo as a public URL.',
 		);
-	}
+	// n8n records the size of stored binary data: a file known to be too large is never loaded.
+	if (typeof binary.bytes === 'number' && binary.bytes > maxMb * 1024 * 1024) throw tooLarge(binary.bytes);
+	const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+	if (bytes.length > maxMb * 1024 * 1024) throw tooLarge(bytes.length);
 	return { bytes, fileName: binary.fileName ?? 'attachment', mimeType: binary.mimeType ?? 'application/octet-stream' };
 }
