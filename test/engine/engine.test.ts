@@ -19,6 +19,7 @@ import {
 } from 'n8n-workflow';
 
 import { loadWorkflowFixture, runWorkflow } from './runWorkflow';
+import { describeTestNode } from './testNodes';
 import { startWebhookHost, type WebhookHost, type WebhookHostOptions } from './webhookHost';
 
 // ---------------------------------------------------------------------------------------------
@@ -44,24 +45,6 @@ function chain(...names: string[]): Connections {
 		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
 	}
 	return connections;
-}
-
-function describeNode(
-	name: string,
-	extra: Partial<INodeTypeDescription> = {},
-): INodeTypeDescription {
-	return {
-		displayName: name,
-		name,
-		group: ['transform'],
-		version: 1,
-		description: name,
-		defaults: { name },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-		...extra,
-	};
 }
 
 const trigger = () => node('Trigger', 'test.manualTrigger');
@@ -122,7 +105,7 @@ async function postJson(
 // node types used by the tests
 
 class Multiply implements INodeType {
-	description = describeNode('multiply', {
+	description = describeTestNode('multiply', {
 		properties: [{ displayName: 'Value', name: 'value', type: 'number', default: 0 }],
 	});
 
@@ -140,7 +123,7 @@ class Multiply implements INodeType {
 }
 
 class ReadCredentials implements INodeType {
-	description = describeNode('readCredentials', {
+	description = describeTestNode('readCredentials', {
 		credentials: [{ name: 'testApi', required: true }],
 	});
 
@@ -175,7 +158,7 @@ const testApiCredentialType: ICredentialType = {
 };
 
 class CallApi implements INodeType {
-	description = describeNode('callApi', { credentials: [{ name: 'testApi', required: true }] });
+	description = describeTestNode('callApi', { credentials: [{ name: 'testApi', required: true }] });
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { baseUrl } = await this.getCredentials<{ baseUrl: string }>('testApi');
@@ -189,7 +172,7 @@ class CallApi implements INodeType {
 }
 
 class MakeFile implements INodeType {
-	description = describeNode('makeFile');
+	description = describeTestNode('makeFile');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const input = this.getInputData();
@@ -208,7 +191,7 @@ class MakeFile implements INodeType {
 }
 
 class ReadFile implements INodeType {
-	description = describeNode('readFile');
+	description = describeTestNode('readFile');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const input = this.getInputData();
@@ -224,7 +207,7 @@ class ReadFile implements INodeType {
 
 /** Fails on items whose `n` is 2; honours continueOnFail like n8n's nodes do. */
 class Fragile implements INodeType {
-	description = describeNode('fragile');
+	description = describeTestNode('fragile');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const input = this.getInputData();
@@ -248,7 +231,7 @@ class Fragile implements INodeType {
 
 /** Answers `sendResponse` like the Respond to Webhook node. */
 class Respond implements INodeType {
-	description = describeNode('respond');
+	description = describeTestNode('respond');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const input = this.getInputData();
@@ -359,7 +342,7 @@ class EchoTrigger implements INodeType {
 /** A minimal trigger: POST /bare, onReceived, no responseData in its description. */
 class BareTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		...describeNode('bareTrigger', { group: ['trigger'], inputs: [] }),
+		...describeTestNode('bareTrigger', { group: ['trigger'], inputs: [] }),
 		webhooks: [{ name: 'default', httpMethod: 'POST', path: 'bare', responseMode: 'onReceived' }],
 	};
 

@@ -15,6 +15,22 @@ import {
 	type ITriggerResponse,
 } from 'n8n-workflow';
 
+/** The description of a test node: a one-input, one-output transform unless `extra` says otherwise. */
+export function describeTestNode(name: string, extra: Partial<INodeTypeDescription> = {}): INodeTypeDescription {
+	return {
+		displayName: name,
+		name,
+		group: ['transform'],
+		version: 1,
+		description: name,
+		defaults: { name },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+		...extra,
+	};
+}
+
 export const MANUAL_TRIGGER_TYPE = 'test.manualTrigger';
 export const ITEMS_TYPE = 'test.items';
 export const FILES_TYPE = 'test.files';
@@ -23,17 +39,13 @@ export const FILES_TYPE = 'test.files';
  * Like n8n's Manual Trigger: a trigger() that, in a manual run, emits one empty item.
  */
 export class TestManualTrigger implements INodeType {
-	description: INodeTypeDescription = {
+	description = describeTestNode('manualTrigger', {
 		displayName: 'Test Manual Trigger',
-		name: 'manualTrigger',
 		group: ['trigger'],
-		version: 1,
 		description: 'Starts a manual test run with one empty item',
 		defaults: { name: 'When clicking Execute' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	};
+	});
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const manualTriggerFunction = async () => {
@@ -48,15 +60,10 @@ export class TestManualTrigger implements INodeType {
  * Every output item is paired to input item 0 (the single item a trigger hands over).
  */
 export class TestItems implements INodeType {
-	description: INodeTypeDescription = {
+	description = describeTestNode('items', {
 		displayName: 'Test Items',
-		name: 'items',
-		group: ['transform'],
-		version: 1,
 		description: 'Emits the objects of the "items" parameter as items',
 		defaults: { name: 'Items' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		properties: [
 			{
 				displayName: 'Items',
@@ -66,7 +73,7 @@ export class TestItems implements INodeType {
 				description: 'JSON array of objects; each becomes one output item',
 			},
 		],
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0, []) as unknown;
@@ -102,17 +109,12 @@ export class TestItems implements INodeType {
  * each with the decoded bytes stored as n8n binary data under `data`.
  */
 export class TestFiles implements INodeType {
-	description: INodeTypeDescription = {
+	description = describeTestNode('files', {
 		displayName: 'Test Files',
-		name: 'files',
-		group: ['transform'],
-		version: 1,
 		description: 'Emits items carrying binary data',
 		defaults: { name: 'Files' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '[]' }],
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Array<{

@@ -2,20 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type IConnections,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
-	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { OperatorApi } from '../../../credentials/OperatorApi.credentials';
 import { Operator } from '../../../nodes/Operator/Operator.node';
 import { OperatorTrigger } from '../../../nodes/OperatorTrigger/OperatorTrigger.node';
 import { n8nContainer } from '../../engine/runtime';
-import { ITEMS_TYPE } from '../../engine/testNodes';
+import { describeTestNode, ITEMS_TYPE } from '../../engine/testNodes';
 import { startWebhookHost, type WebhookHost } from '../../engine/webhookHost';
 import { startOperatorSimulator, type OperatorSimulator } from '../../simulators/operator';
 
@@ -27,17 +25,7 @@ const RESPOND_TO_WEBHOOK_TYPE = 'n8n-nodes-base.respondToWebhook';
 
 /** Reads the trigger's binary "attach" through n8n's helpers and outputs its size and SHA-256. */
 class Digest implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Digest',
-		name: 'digest',
-		group: ['transform'],
-		version: 1,
-		description: 'test',
-		defaults: { name: 'Digest' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	};
+	description = describeTestNode('digest', { displayName: 'Digest', defaults: { name: 'Digest' } });
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const bytes = await this.helpers.getBinaryDataBuffer(0, 'attach');
@@ -48,17 +36,7 @@ class Digest implements INodeType {
 
 /** Like n8n's Respond to Webhook node: answers the waiting call with its first input item, unchecked. */
 class RespondToWebhook implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Respond to Webhook',
-		name: 'respondToWebhook',
-		group: ['transform'],
-		version: 1,
-		description: 'test',
-		defaults: { name: 'Respond to Webhook' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	};
+	description = describeTestNode('respondToWebhook', { displayName: 'Respond to Webhook', defaults: { name: 'Respond to Webhook' } });
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

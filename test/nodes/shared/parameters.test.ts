@@ -1,31 +1,23 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
-	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { parseJsonPathExpression, ParameterReader } from '../../../nodes/shared/parameters';
 import { runWorkflow } from '../../engine/runWorkflow';
-import { ITEMS_TYPE, MANUAL_TRIGGER_TYPE } from '../../engine/testNodes';
+import { describeTestNode, ITEMS_TYPE, MANUAL_TRIGGER_TYPE } from '../../engine/testNodes';
 
 /** Outputs, per item, a parameter read through ParameterReader and through n8n's getNodeParameter. */
 class CompareReaders implements INodeType {
-	description: INodeTypeDescription = {
+	description = describeTestNode('compare', {
 		displayName: 'Compare',
-		name: 'compare',
-		group: ['transform'],
-		version: 1,
-		description: 'test',
 		defaults: { name: 'Compare' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		properties: [
 			{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 			{ displayName: 'Fixed', name: 'fixed', type: 'string', default: '' },
 		],
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const reader = new ParameterReader(this);
