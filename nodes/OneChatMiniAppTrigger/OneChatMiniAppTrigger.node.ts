@@ -8,16 +8,12 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { WEBHOOK_RETRY_POLICY, WEBHOOK_TIMEOUT_MS } from '../shared/retry';
+import { WEBHOOK_CALL_TUNING } from '../shared/retry';
 import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, webhookCall } from '../shared/webhook';
 import { requiredText, userJid } from '../OneChat/schemas';
-import { OneChatClient, parseOneChatConnection, type OneChatTuning } from '../OneChat/transport';
-
-// The mini-app page waits on the session check: one short retry at most, and a busy OneChat
-// (long Retry-After) gets a 502 at once instead of holding the page for minutes.
-const SESSION_CHECK_TUNING: OneChatTuning = { retry: WEBHOOK_RETRY_POLICY, timeoutMs: WEBHOOK_TIMEOUT_MS };
+import { OneChatClient, parseOneChatConnection } from '../OneChat/transport';
 
 const sessionBody = z
 	.object({ jid: userJid, sessionId: requiredText })
@@ -86,7 +82,8 @@ export class OneChatMiniAppTrigger implements INodeType {
 
 		const node = this.getNode();
 		const connection = parseOneChatConnection(node, await this.getCredentials('oneChatMiniAppApi'));
-		const client = new OneChatClient(node, connection, SESSION_CHECK_TUNING);
+		// The mini-app page waits on this check: a busy OneChat (long Retry-After) gets a 502 at once.
+		const client = new OneChatClient(node, connection, WEBHOOK_CALL_TUNING);
 		const { jid, sessionId, ...rest } = parsed.data;
 		let authenticated: boolean;
 		try {

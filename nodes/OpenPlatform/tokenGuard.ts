@@ -26,7 +26,7 @@ class TokenErrorBudget {
 
 	constructor(
 		private readonly limit: number,
-		private readonly platform: PlatformState,
+		private readonly platform: PlatformRecord,
 	) {}
 
 	recentErrors(now = Date.now()): number {
@@ -58,24 +58,25 @@ class TokenErrorBudget {
 	}
 }
 
-interface PlatformState {
-	blockedUntil: number;
-	budgets?: Record<TokenCaller, TokenErrorBudget>;
+/** What the guard knows of one OpenPlatform host: whether it blocked n8n, and each caller's budget. */
+class PlatformRecord {
+	blockedUntil = 0;
+
+	readonly budgets: Record<TokenCaller, TokenErrorBudget> = {
+		workflow: new TokenErrorBudget(TOKEN_ERROR_BUDGET.workflow, this),
+		webhook: new TokenErrorBudget(TOKEN_ERROR_BUDGET.webhook, this),
+	};
 }
 
-const platforms = new Map<string, PlatformState>();
+const platforms = new Map<string, PlatformRecord>();
 
-function platformState(origin: string): PlatformState & { budgets: Record<TokenCaller, TokenErrorBudget> } {
-	let state = platforms.get(origin);
-	if (!state) {
-		state = { blockedUntil: 0 };
-		state.budgets = {
-			workflow: new TokenErrorBudget(TOKEN_ERROR_BUDGET.workflow, state),
-			webhook: new TokenErrorBudget(TOKEN_ERROR_BUDGET.webhook, state),
-		};
-		platforms.set(origin, state);
+function platformState(origin: string): PlatformRecord {
+	let record = platforms.get(origin);
+	if (!record) {
+		record = new PlatformRecord();
+		platforms.set(origin, record);
 	}
-	return state as PlatformState & { budgets: Record<TokenCaller, TokenErrorBudget> };
+	return record;
 }
 
 export async function acquireTokenPermit(origin: string, caller: TokenCaller): Promise<TokenPermit> {

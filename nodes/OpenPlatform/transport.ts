@@ -241,10 +241,10 @@ export class OpenPlatformClient {
 			if (body !== undefined) headers['content-type'] = 'application/json';
 			const answer = await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
 			if (answer.status >= 200 && answer.status < 300) return answer;
-			const code = errorCodeOf(answer);
-			tokenError = code !== undefined && TOKEN_ERROR_CODES.has(code);
-			if (code === 'error-blocked-ip') markBlocked(this.host);
-			throw this.failure(answer, itemIndex, errorWords);
+			const first = firstError(answer);
+			tokenError = first !== undefined && TOKEN_ERROR_CODES.has(first.name);
+			if (first?.name === 'error-blocked-ip') markBlocked(this.host);
+			throw this.failure(answer, first, itemIndex, errorWords);
 		} finally {
 			permit.release(tokenError);
 		}
@@ -271,9 +271,7 @@ export class OpenPlatformClient {
 		return withItemDetails(error, { outcome: 'failed' });
 	}
 
-	private failure(answer: ServiceAnswer, itemIndex: number, errorWords: typeof OPENPLATFORM_ERRORS) {
-		const parsed = errorList.safeParse(answer.json);
-		const first = parsed.success ? parsed.data[0] : undefined;
+	private failure(answer: ServiceAnswer, first: OpenPlatformErrorEntry | undefined, itemIndex: number, errorWords: typeof OPENPLATFORM_ERRORS) {
 		const known = first ? (errorWords[first.name] ?? OPENPLATFORM_ERRORS[first.name]) : undefined;
 		let message: string;
 		if (known) message = `${known.message} (${first?.name})`;
@@ -310,9 +308,12 @@ export function isTokenGuardRefusal(error: unknown): boolean {
 	return error instanceof Error && tokenGuardRefusals.has(error);
 }
 
-function errorCodeOf(answer: ServiceAnswer): string | undefined {
+type OpenPlatformErrorEntry = z.output<typeof errorList>[number];
+
+/** The first entry of OpenPlatform's error array (`[{name, error}]`), if the answer is one. */
+function firstError(answer: ServiceAnswer): OpenPlatformErrorEntry | undefined {
 	const parsed = errorList.safeParse(answer.json);
-	return parsed.success ? parsed.data[0].name : undefined;
+	return parsed.success ? parsed.data[0] : undefined;
 }
 
 function describeNonJson(answer: ServiceAnswer): string {

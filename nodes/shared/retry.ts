@@ -20,15 +20,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /** For calls made while a webhook's caller waits for its answer: give up soon rather than hold it. */
-export const WEBHOOK_RETRY_POLICY: RetryPolicy = {
-	maxRetries: 1,
-	baseDelayMs: 200,
-	maxDelayMs: 1_000,
-	maxRetryAfterMs: 2_000,
+export const WEBHOOK_CALL_TUNING: { retry: RetryPolicy; timeoutMs: number } = {
+	retry: { maxRetries: 1, baseDelayMs: 200, maxDelayMs: 1_000, maxRetryAfterMs: 2_000 },
+	timeoutMs: 10_000,
 };
-
-/** Per-request timeout for those calls. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 const RETRYABLE_STATUSES = new Set([429, 503]);
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { WEBHOOK_RETRY_POLICY, WEBHOOK_TIMEOUT_MS } from '../../shared/retry';
+import { WEBHOOK_CALL_TUNING } from '../../shared/retry';
 import type { webhookCall } from '../../shared/webhook';
 import { isTokenGuardRefusal, OpenPlatformClient, parseApiConnection, type OpenPlatformTuning } from '../../OpenPlatform/transport';
 
@@ -26,11 +26,7 @@ const DEAD_SESSION = /error-offline|error-invalid-accesstoken/;
  * Anyone can call a trigger's URL, so its requests use the webhook share of the token-error budget
  * (strangers cannot get n8n's IP blocked) and give up soon rather than hold the caller.
  */
-export const WEBHOOK_TUNING: OpenPlatformTuning = {
-	caller: 'webhook',
-	timeoutMs: WEBHOOK_TIMEOUT_MS,
-	retry: WEBHOOK_RETRY_POLICY,
-};
+export const WEBHOOK_TUNING: OpenPlatformTuning = { ...WEBHOOK_CALL_TUNING, caller: 'webhook' };
 
 export async function apiClient(context: IWebhookFunctions): Promise<OpenPlatformClient> {
 	const node = context.getNode();
