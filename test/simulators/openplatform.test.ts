@@ -1,4 +1,5 @@
 import {
+	DEFAULT_USERS,
 	startOpenPlatformSimulator,
 	type OpenPlatformSimulator,
 	type OpenPlatformSimulatorOptions,
@@ -204,6 +205,21 @@ describe('OpenPlatform simulator: badge', () => {
 		expect(post.text).toBe('404: The resource not found');
 		expect(sim.badgeCount('u1')).toBe(2);
 	});
+
+	test('/api/badges/ is an alias of /api/badge/', async () => {
+		const before = sim.badgeCount('u2');
+		expect((await call(sim.badgeUrl('u2').replace('/api/badge/', '/api/badges/'))).json).toEqual({ success: true });
+		expect(sim.badgeCount('u2')).toBe(before + 1);
+	});
+
+	test('an app the admin revoked from the user: notify → error-accessible (not counted), badge → success', async () => {
+		await withSimulator({}, async (other) => {
+			other.addUser({ ...DEFAULT_USERS[1], appRevoked: true });
+			expect((await postJson(other.notifyUrl('u2'), { body: 'hi' })).json).toEqual(errorOf('error-accessible'));
+			expect((await call(other.badgeUrl('u2'))).json).toEqual({ success: true });
+			expect(other.tokenFailures()).toBe(0);
+		});
+	});
 });
 
 describe('OpenPlatform simulator: users', () => {
@@ -221,7 +237,7 @@ describe('OpenPlatform simulator: users', () => {
 		return reply.json as UsersPage;
 	}
 
-	test('filters by id, q, group and role; user objects carry their own URLs', async () => {
+	test('filters by id, q and group; user objects carry their own URLs', async () => {
 		const byId = await users({ id: 'u1,u3' });
 		expect(byId.items.map((u) => u.id).sort()).toEqual(['u1', 'u3']);
 		const anna = byId.items.find((u) => u.id === 'u1') as Record<string, unknown>;
@@ -241,9 +257,15 @@ describe('OpenPlatform simulator: users', () => {
 		expect((await users({ q: 'NOVAK' })).items.map((u) => u.id)).toEqual(['u1']);
 		expect((await users({ q: 'ben@openplatform' })).items.map((u) => u.id)).toEqual(['u2']);
 		expect((await users({ group: 'dev' })).items.map((u) => u.id).sort()).toEqual(['u2', 'u4']);
-		const admins = await users({ role: 'admin' });
-		expect(admins.count).toBe(251);
-		expect(admins.items.every((u) => (u.roles as string[]).includes('admin'))).toBe(true);
+	});
+
+	test('ignores role and roles, as 4.9 does (every user comes back, whatever the role)', async () => {
+		for (const query of [{ role: 'no-such-role-xyz' }, { roles: 'admin' }, { role: 'admin', limit: '1000' }]) {
+			const answer = await users(query);
+			expect(answer.count).toBe(2504);
+		}
+		const mixed = await users({ role: 'admin', limit: '1000' });
+		expect(mixed.items.some((u) => !(u.roles as string[]).includes('admin'))).toBe(true);
 	});
 
 	test('pages through 2,500+ users 1,000 at a time; the default limit is 500', async () => {
@@ -285,8 +307,10 @@ describe('OpenPlatform simulator: verify', () => {
 		const url = sim.verifyUrl('u1');
 		const token = new URL(url).searchParams.get('accesstoken') as string;
 		expect(url.startsWith(`${sim.baseUrl}/verify/?accesstoken=`)).toBe(true);
-		expect(token).toMatch(/^\d+-[0-9a-f]+$/);
-		expect(token.length).toBeGreaterThan(120);
+		// Total.js encrypt: <checksum>-<hex of "<length>=A<scrambled>">, about 110–130 hex characters.
+		expect(token).toMatch(/^\d+-(?:3\d)+3d41(?:[0-9a-f]{2})+$/);
+		expect(token.length).toBeGreaterThan(110);
+		expect(token.length).toBeLessThan(160);
 
 		const reply = await call(url);
 		expect(reply.status).toBe(200);
@@ -307,13 +331,35 @@ describe('OpenPlatform simulator: verify', () => {
 		expect(sim.tokenFailures()).toBe(1);
 	});
 
-	test('a later login kills earlier verify URLs; the profile of a user with notifications off has no notify URL', async () => {
+	test('a later login kills earlier verify URLs with error-invalid-accesstoken, counted; the profile of a user with notifications off has no notify URL', async () => {
 		const first = sim.verifyUrl('u3');
 		const second = sim.verifyUrl('u3');
-		expect((await call(first)).json).toEqual(errorOf('error-offline'));
+		for (let reload = 0; reload < 3; reload++) expect((await call(first)).json).toEqual(errorOf('error-invalid-accesstoken'));
+		expect(sim.tokenFailures()).toBe(3);
 		const meta = (await call(second)).json as { profile: Record<string, unknown> };
 		expect(meta.profile.notifications).toBe(false);
 		expect(meta.profile).not.toHaveProperty('notify');
+	});
+
+	test('every verify token shares one checksum constant: the checksum minus the hex\'s character codes', async () => {
+		const constants = new Set(['u1', 'u2', 'u3', 'u1'].map((user) => {
+			const [checksum, hex] = (new URL(sim.verifyUrl(user)).searchParams.get('accesstoken') as string).split('-');
+			return Number(checksum) - [...hex].reduce((sum, char) => sum + char.charCodeAt(0), 0);
+		}));
+		expect(constants.size).toBe(1);
+	});
+
+	test('a blocked or inactive user is unknown to the app API: error-invalid-accesstoken, counted', async () => {
+		await withSimulator({}, async (other) => {
+			const verify = other.verifyUrl('u2');
+			other.addUser({ ...DEFAULT_USERS[1], blocked: true });
+			expect((await call(verify)).json).toEqual(errorOf('error-invalid-accesstoken'));
+			expect((await call(other.badgeUrl('u2'))).json).toEqual(errorOf('error-invalid-accesstoken'));
+			expect((await postJson(other.notifyUrl('u2'), { body: 'hi' })).json).toEqual(errorOf('error-invalid-accesstoken'));
+			other.addUser({ ...DEFAULT_USERS[0], inactive: true });
+			expect((await call(other.usersUrl('u1'))).json).toEqual(errorOf('error-invalid-accesstoken'));
+			expect(other.tokenFailures()).toBe(4);
+		});
 	});
 
 	test('openApp builds the URL OpenPlatform loads', async () => {
@@ -371,6 +417,34 @@ describe('OpenPlatform simulator: X-Origin and IP blocking', () => {
 			await new Promise((resolve) => setTimeout(resolve, 350));
 			expect((await call(other.badgeUrl('u1'))).json).toEqual({ success: true });
 			expect(other.tokenFailures()).toBe(0);
+		});
+	});
+
+	test('a token that passed in the current minute skips the X-Origin check until the minute tick empties the cache', async () => {
+		await withSimulator({ originToken: 'right', tokenCacheMs: 400 }, async (other) => {
+			expect((await call(other.usersUrl(), { headers: { 'x-origin': 'wrong' } })).json).toEqual(errorOf('error-invalid-origin'));
+			expect((await call(other.usersUrl(), { headers: { 'x-origin': 'right' } })).status).toBe(200);
+			// Cached: the wrong origin token passes now...
+			expect((await call(other.usersUrl(), { headers: { 'x-origin': 'wrong' } })).status).toBe(200);
+			// ...but another token of the same app is checked in full.
+			expect((await call(other.badgeUrl('u2'), { headers: { 'x-origin': 'wrong' } })).json).toEqual(errorOf('error-invalid-origin'));
+			await new Promise((resolve) => setTimeout(resolve, 450));
+			expect((await call(other.usersUrl(), { headers: { 'x-origin': 'wrong' } })).json).toEqual(errorOf('error-invalid-origin'));
+			expect(other.tokenFailures()).toBe(3);
+		});
+	});
+
+	test('OAuth failures and the notify route\'s own refusals never count towards the block', async () => {
+		await withSimulator({ blockAfterFailures: 1 }, async (other) => {
+			for (let attempt = 0; attempt < 5; attempt++) {
+				await postJson(`${other.baseUrl}/oauth/token/`, { code: 'x-made-up', client_id: other.oauth.clientId, client_secret: 'nope' });
+				await call(`${other.baseUrl}/oauth/profile/`, { headers: { authorization: 'Bearer made-up' } });
+				await postJson(other.notifyUrl('u3'), { body: 'hi' });
+				await postJson(other.notifyUrl('u4'), { body: 'hi' });
+				await postJson(other.notifyUrl('u1'), {});
+			}
+			expect(other.tokenFailures()).toBe(0);
+			expect((await call(other.badgeUrl('u1'))).json).toEqual({ success: true });
 		});
 	});
 

@@ -14,18 +14,26 @@
  *
  * Choices where the behaviour notes leave room (documented once here):
  * - Sessions: every `verifyUrl()` call is a new login of that user. As on the real server, a
- *   later login kills the verify URLs of the user's earlier sessions (they answer error-offline).
- *   `openApp()` and `authorize()` reuse the user's current session while its verify URL is alive
- *   (authorize: while it has not reached its 3-day expiry) and log in otherwise.
- * - `expireSessions()` is an idle timeout: verify answers error-offline, but the sessions still
- *   exist, so OAuth codes of those sessions can still be exchanged until the 3-day expiry.
+ *   later login kills the verify URLs of the user's earlier sessions: they answer
+ *   error-invalid-accesstoken, which counts towards the IP block. `openApp()` and `authorize()`
+ *   reuse the user's current session while its verify URL is alive (authorize: while it has not
+ *   reached its 3-day expiry) and log in otherwise. Verify tokens have the real server's shape
+ *   (Total.js `encrypt`, see openplatform/sessionTokens.ts).
+ * - `expireSessions()` is an idle timeout: verify answers error-offline (not counted), but the
+ *   sessions still exist, so OAuth codes of those sessions can still be exchanged until the 3-day
+ *   expiry.
  * - The client IP is the first entry of X-Forwarded-For when present (Total.js trusts it),
  *   else the socket address. Tests can use it to fail from a different IP.
  * - Without an origin token the real server only accepts calls from the app's own IP address;
  *   the simulator treats every caller as coming from the app's IP.
- * - Failed token checks that count towards the IP block: a malformed / unknown token, a wrong
- *   X-Origin, a token of a blocked or inactive user (error-accessible) and a verify token that
- *   is not a session token. error-offline (a dead but genuine session) does not count.
+ * - Failed checks that count towards the IP block are those of FUNC.decodetoken and of verify:
+ *   a malformed or unknown token (a replaced session's, a blocked or inactive user's included)
+ *   and a wrong X-Origin. error-offline, the notify route's own refusals (error-accessible,
+ *   error-notifications-muted, error-permissions, schema errors) and every OAuth failure do not.
+ * - An app token that passed every check is cached until the server's next minute tick; a
+ *   cached token skips the X-Origin check (a wrong origin token then passes), as on 4.9.
+ * - `role` / `roles` in a users query is ignored, as 4.9 ignores it. `/api/badges/` is an alias
+ *   of `/api/badge/`.
  *
  * The code lives in ./openplatform/: types (the public types), state (settings and data model),
  * users, sessions, userObjects (URLs and user objects), tokenChecks (X-Origin, app tokens, IP

@@ -4,7 +4,7 @@ import { BODY_FIELD_ERROR, badRequestPage, errorAnswer, json, SUCCESS_ANSWER, ty
 import { DEFAULT_PAGE_SIZE, JSON_TYPE, MAX_PAGE_SIZE, UNREAD_LIMIT, VERSION } from './constants';
 import { pagingNumber, parseBody, schemaNumber, schemaString, searchText } from './parsing';
 import { checksum, type SimState } from './state';
-import { decodeAppToken, fail, isBlocked, originOk } from './tokenChecks';
+import { decodeAppToken, fail, isBlocked, isLoadable, originOk } from './tokenChecks';
 import { apiUrl, publicUser } from './userObjects';
 
 export function handleVerify(state: SimState, query: Record<string, string>, ip: string, headers: http.IncomingHttpHeaders): Answer {
@@ -13,9 +13,13 @@ export function handleVerify(state: SimState, query: Record<string, string>, ip:
 	if (token === undefined || token.length < 30) return fail(state, ip, 'error-invalid-accesstoken');
 	const session = state.sessions.get(token);
 	const record = session === undefined ? undefined : state.users.get(session.userId);
-	if (session === undefined || record === undefined) return fail(state, ip, 'error-invalid-accesstoken');
+	// A made-up token, a session replaced by a later login, or a user the server does not load:
+	// all the same unknown token to the server, and each one counts.
+	if (session === undefined || session.replaced || session.expiresAt < Date.now() || record === undefined || !isLoadable(record)) {
+		return fail(state, ip, 'error-invalid-accesstoken');
+	}
 	if (!originOk(state, headers)) return fail(state, ip, 'error-invalid-origin');
-	if (record.user.blocked || record.user.inactive) return fail(state, ip, 'error-accessible');
+	// Idle: the user is offline; this one is not counted.
 	if (!session.alive) return errorAnswer('error-offline');
 
 	const meta: Record<string, unknown> = {
@@ -39,7 +43,8 @@ export function handleVerify(state: SimState, query: Record<string, string>, ip:
 export function handleBadge(state: SimState, query: Record<string, string>, ip: string, headers: http.IncomingHttpHeaders): Answer {
 	const decoded = decodeAppToken(state, query.accesstoken, ip, headers);
 	if (!('user' in decoded)) return decoded;
-	decoded.badges++;
+	// An app revoked from the user still answers success.
+	if (!decoded.user.appRevoked) decoded.badges++;
 	return SUCCESS_ANSWER;
 }
 
@@ -65,7 +70,8 @@ export function handleNotify(
 	if (!('user' in decoded)) return decoded;
 	const user = decoded.user;
 	if (!state.allowNotifications) return errorAnswer('error-permissions');
-	if (user.notifications === false) return errorAnswer('error-accessible');
+	// The same code, not counted, whether the user turned notifications off or the app was revoked.
+	if (user.notifications === false || user.appRevoked) return errorAnswer('error-accessible');
 	if (user.mutedApp) return errorAnswer('error-notifications-muted');
 
 	decoded.unread++;
@@ -97,7 +103,7 @@ export function handleUsers(state: SimState, query: Record<string, string>, ip: 
 	const ids = query.id ? new Set(query.id.split(',')) : undefined;
 	const q = query.q ? searchText(query.q.trim()) : '';
 	const group = query.group || query.groups || '';
-	const role = query.role || query.roles || '';
+	// 4.9 reads role / roles into an option it never uses: the filter does nothing.
 
 	const skip = (pageNumber - 1) * limit;
 	const items: Record<string, unknown>[] = [];
@@ -108,7 +114,6 @@ export function handleUsers(state: SimState, query: Record<string, string>, ip: 
 		if (ids !== undefined && !ids.has(user.id)) continue;
 		if (q !== '' && !record.search.includes(q)) continue;
 		if (group !== '' && !user.groups.includes(group)) continue;
-		if (role !== '' && !user.roles.includes(role)) continue;
 		if (count >= skip && items.length < limit) items.push(publicUser(state, record));
 		count++;
 	}

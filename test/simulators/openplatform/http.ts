@@ -16,6 +16,8 @@ const ROUTES = new Map<string, { name: RouteName; method: 'GET' | 'POST' }>([
 	['/api/verify/', { name: 'verify', method: 'GET' }],
 	['/api/notify/', { name: 'notify', method: 'POST' }],
 	['/api/badge/', { name: 'badge', method: 'GET' }],
+	// An alias the server routes the same way, though it never hands it out.
+	['/api/badges/', { name: 'badge', method: 'GET' }],
 	['/api/users/', { name: 'users', method: 'GET' }],
 	['/oauth/authorize/', { name: 'authorize', method: 'GET' }],
 	['/oauth/token/', { name: 'token', method: 'POST' }],

@@ -1,20 +1,23 @@
 /** Login sessions: their verify tokens and OAuth codes. */
 import { randomBytes } from 'crypto';
+import { sessionToken } from './sessionTokens';
 import type { Session, SimState, UserRecord } from './state';
 
 export function login(state: SimState, record: UserRecord, appUrl: string): Session {
+	// A login gives the user a new verify salt: every earlier verify token of the user stops decoding.
 	for (const session of state.sessions.values()) {
-		if (session.userId === record.user.id) session.alive = false;
+		if (session.userId === record.user.id) session.replaced = true;
 	}
 	const seq = ++state.sessionSeq;
 	const now = Date.now();
+	const id = `${now.toString(36)}${seq}s${randomBytes(3).toString('hex')}`;
 	const session: Session = {
-		id: `s${seq}`,
+		id,
 		userId: record.user.id,
-		token: `${now}${seq}-${randomBytes(63).toString('hex')}`,
+		token: sessionToken(state.appId, id, randomBytes(8).toString('hex'), state.serverSecret),
 		code: `x${randomBytes(20).toString('hex')}`,
 		alive: true,
-		createdAt: now,
+		replaced: false,
 		expiresAt: now + state.sessionLifetimeMs,
 		appUrl,
 	};

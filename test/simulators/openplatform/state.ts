@@ -10,21 +10,20 @@ import type { OpenPlatformRequest, OpenPlatformSimulatorOptions, SimUser, Stored
 export interface Session {
 	id: string;
 	userId: string;
-	/** The `<digits>-<hex>` verify token. */
+	/** The `<checksum>-<hex>` verify token (see sessionTokens.ts). */
 	token: string;
 	/** The OAuth code of this session (the same for the whole session). */
 	code: string;
-	/** false once the verify URL is dead (idle, later login). */
+	/** false once the user is idle: verify answers error-offline (not counted towards the IP block). */
 	alive: boolean;
-	createdAt: number;
+	/** true once a later login of the user replaced it: verify answers error-invalid-accesstoken (counted). */
+	replaced: boolean;
 	expiresAt: number;
 	appUrl: string;
 }
 
 export interface UserRecord {
 	user: SimUser;
-	/** Creation order; the users list shows the newest first (the real server sorts by dtcreated desc). */
-	seq: number;
 	createdAt: Date;
 	/** The app token (`appid-userid-checksum-checksum`). */
 	token: string;
@@ -70,7 +69,6 @@ export interface SimState {
 	readonly users: Map<string, UserRecord>;
 	/** Records in creation order (replaced users keep their place). */
 	readonly ordered: UserRecord[];
-	userSeq: number;
 	seeded: number;
 	readonly sessions: Map<string, Session>;
 	readonly sessionsByCode: Map<string, Session>;
@@ -85,6 +83,10 @@ export interface SimState {
 	readonly failures: Map<string, number>;
 	readonly failureMemoryMs: number;
 	failuresClearedAt: number;
+	/** App tokens that passed every check in the current minute (the real server's SIMPLECACHE). */
+	readonly tokenCache: Map<string, UserRecord>;
+	readonly tokenCacheMs: number;
+	tokenCacheClearedAt: number;
 	readonly defaultClient: OAuthClient;
 	/** Set once the server listens. */
 	baseUrl: string;
@@ -137,7 +139,6 @@ export function createState(options: OpenPlatformSimulatorOptions): SimState {
 		openplatformId,
 		users: new Map<string, UserRecord>(),
 		ordered: [],
-		userSeq: 0,
 		seeded: 0,
 		sessions: new Map<string, Session>(),
 		sessionsByCode: new Map<string, Session>(),
@@ -150,6 +151,9 @@ export function createState(options: OpenPlatformSimulatorOptions): SimState {
 		failures: new Map<string, number>(),
 		failureMemoryMs,
 		failuresClearedAt,
+		tokenCache: new Map<string, UserRecord>(),
+		tokenCacheMs: options.tokenCacheMs ?? 60_000,
+		tokenCacheClearedAt: failuresClearedAt,
 		defaultClient,
 		baseUrl: '',
 	};

@@ -29,6 +29,8 @@ export interface OpenPlatformSimulatorOptions {
 	blockAfterFailures?: number;
 	/** Default 10 minutes: how often the server forgets every IP's failed token checks (and so lifts blocks). */
 	failureMemoryMs?: number;
+	/** Default 1 minute: how often the server empties its cache of app tokens that passed (see tokenChecks.ts). */
+	tokenCacheMs?: number;
 	/** Whether the app may send notifications (else error-permissions). Default true. */
 	allowNotifications?: boolean;
 	/** Whether the app may read users (else error-permissions, and no `users` in the verify meta). Default true. */
@@ -64,10 +66,12 @@ export interface SimUser {
 	photo?: string;
 	gender?: string | null;
 	company?: string;
-	/** Token calls answer error-accessible; /oauth/profile/ answers error-inactive. */
+	/** Not loaded by the server: token calls answer error-invalid-accesstoken (counted); /oauth/profile/ answers error-inactive. */
 	inactive?: boolean;
-	/** Token calls answer error-accessible; /oauth/profile/ answers error-blocked. */
+	/** Blocked by the admin: as inactive, but /oauth/profile/ answers error-blocked. */
 	blocked?: boolean;
+	/** The admin revoked the app from the user: notify answers error-accessible (not counted), badge still succeeds. */
+	appRevoked?: boolean;
 }
 
 export interface StoredNotification {
@@ -126,7 +130,11 @@ export interface OpenPlatformSimulator {
 	 * and returns the URL OpenPlatform loads: appUrl + ('?' or '&') + 'openplatform=<verify URL>&rev=..&language=..'.
 	 */
 	openApp(userId: string, appUrl: string): string;
-	/** A new login of the user; returns <base>/verify/?accesstoken=<session token>. Earlier sessions of the user die. */
+	/**
+	 * A new login of the user; returns <base>/verify/?accesstoken=<session token>. The verify URLs
+	 * of the user's earlier sessions die: they answer error-invalid-accesstoken, which counts
+	 * towards the IP block.
+	 */
 	verifyUrl(userId: string): string;
 	/** Verify URLs of all sessions (or the user's) now answer error-offline. */
 	expireSessions(userId?: string): void;

@@ -1,6 +1,7 @@
 /** The users: the default ones, adding / replacing users (with their app tokens) and seeding. */
 import { searchText } from './parsing';
 import { checksum, type SimState, type UserRecord } from './state';
+import { forgetTokensOf } from './tokenChecks';
 import type { SimUser } from './types';
 
 export const DEFAULT_USERS: readonly SimUser[] = [
@@ -76,12 +77,12 @@ export function addUser(state: SimState, input: SimUser): void {
 	if (previous !== undefined) {
 		previous.user = user;
 		previous.search = searchText(`${user.name} ${user.email}`);
+		forgetTokensOf(state, previous);
 		return;
 	}
 	const sign = `${state.appId}-${user.id}-${checksum(`user:${state.secret}:${user.id}${state.appSecret}`)}`;
 	const record: UserRecord = {
 		user,
-		seq: ++state.userSeq,
 		createdAt: new Date(),
 		token: `${sign}-${checksum(sign + state.serverSecret)}`,
 		search: searchText(`${user.name} ${user.email}`),
