@@ -1,21 +1,38 @@
 /**
- * OpenPlatform v4 counts failed token checks per caller IP and, past 11, refuses every call (valid
- * ones too) until its counters are cleared, about every 10 minutes. One n8n server is one IP, so
- * the guard counts for the whole n8n process, across runs and webhook calls, per OpenPlatform:
+ * OpenPlatform v4 counts failed token checks of its app API (verify, notify, badge, users) per
+ * caller IP and, past 11, refuses every call (valid ones too) until its service job clears the
+ * counters, every 10 minutes. One n8n server is one IP, so the guard counts for the whole n8n
+ * process, across runs and webhook calls, per OpenPlatform host:
  *
  * - a token request starts only while (token errors of the last 10 minutes + token requests in
  *   flight) stays under the budget, so even a batch of bad URLs sent at once cannot pass it;
- * - calls that strangers can cause (the trigger's webhooks) have their own small share, so they
- *   can never spend what the workflows' own sends need, and together the shares stay under 11.
+ * - calls that strangers can cause (the trigger's webhooks) have their own share, so they can
+ *   never spend what the workflows' own sends need, and together the shares stay under 11;
+ * - within that share each client address has a smaller one, so one caller (one browser, one
+ *   attacker's address) cannot spend the share of everybody else.
+ *
+ * Only what the server counts is counted: error-invalid-accesstoken and error-invalid-origin of
+ * the app API. OAuth calls never pass through the guard (the server never counts them).
  */
 
-/** Who causes the request: a workflow's node, or a caller of a trigger's public URL. */
-export type TokenCaller = 'workflow' | 'webhook';
+/** Who causes the request: a workflow's node, or a caller of a trigger's public URL (by client address). */
+export type TokenCaller = { kind: 'workflow' } | { kind: 'webhook'; address: string };
 
-export const TOKEN_ERROR_BUDGET: Record<TokenCaller, number> = { workflow: 7, webhook: 3 };
+export const WORKFLOW_CALLER: TokenCaller = { kind: 'workflow' };
+
+export const TOKEN_ERROR_BUDGET = {
+	workflow: 5,
+	webhook: 5,
+	/** Of the webhook share, what one client address may spend. */
+	perAddress: 2,
+} as const;
 export const TOKEN_ERROR_WINDOW_MS = 10 * 60_000;
+/** Idle address records are dropped once this many are kept. */
+const MAX_ADDRESS_RECORDS = 1024;
 
-export type TokenPermit = { granted: true; release(tokenError: boolean): void } | { granted: false; reason: 'budget' | 'blocked' };
+export type TokenRefusalReason = 'blocked' | 'budget' | 'address';
+
+export type TokenPermit = { granted: true; release(tokenError: boolean): void } | { granted: false; reason: TokenRefusalReason };
 
 class TokenErrorBudget {
 	private errorTimes: number[] = [];
@@ -24,37 +41,39 @@ class TokenErrorBudget {
 
 	private waiters: Array<() => void> = [];
 
-	constructor(
-		private readonly limit: number,
-		private readonly platform: PlatformRecord,
-	) {}
+	constructor(private readonly limit: number) {}
 
 	recentErrors(now = Date.now()): number {
 		while (this.errorTimes.length > 0 && this.errorTimes[0] <= now - TOKEN_ERROR_WINDOW_MS) this.errorTimes.shift();
 		return this.errorTimes.length;
 	}
 
-	/** Waits until a request may start; refuses when the budget is spent or the IP is blocked. */
-	async acquire(): Promise<TokenPermit> {
-		for (;;) {
-			if (this.platform.blockedUntil > Date.now()) return { granted: false, reason: 'blocked' };
-			const errors = this.recentErrors();
-			if (errors >= this.limit) return { granted: false, reason: 'budget' };
-			if (errors + this.inFlight < this.limit) break;
-			await new Promise<void>((resolve) => this.waiters.push(resolve));
-		}
+	/** Nothing in flight and nothing recent: the record can be dropped. */
+	isIdle(): boolean {
+		return this.inFlight === 0 && this.recentErrors() === 0;
+	}
+
+	isSpent(): boolean {
+		return this.recentErrors() >= this.limit;
+	}
+
+	/** Whether a request may start now (it might fail, so it needs room in the budget). */
+	hasRoom(): boolean {
+		return this.recentErrors() + this.inFlight < this.limit;
+	}
+
+	async waitForChange(): Promise<void> {
+		await new Promise<void>((resolve) => this.waiters.push(resolve));
+	}
+
+	take(): void {
 		this.inFlight++;
-		let released = false;
-		return {
-			granted: true,
-			release: (tokenError: boolean) => {
-				if (released) return;
-				released = true;
-				this.inFlight--;
-				if (tokenError) this.errorTimes.push(Date.now());
-				for (const wake of this.waiters.splice(0)) wake();
-			},
-		};
+	}
+
+	give(tokenError: boolean): void {
+		this.inFlight--;
+		if (tokenError) this.errorTimes.push(Date.now());
+		for (const wake of this.waiters.splice(0)) wake();
 	}
 }
 
@@ -62,34 +81,70 @@ class TokenErrorBudget {
 class PlatformRecord {
 	blockedUntil = 0;
 
-	readonly budgets: Record<TokenCaller, TokenErrorBudget> = {
-		workflow: new TokenErrorBudget(TOKEN_ERROR_BUDGET.workflow, this),
-		webhook: new TokenErrorBudget(TOKEN_ERROR_BUDGET.webhook, this),
-	};
+	readonly workflow = new TokenErrorBudget(TOKEN_ERROR_BUDGET.workflow);
+
+	readonly webhook = new TokenErrorBudget(TOKEN_ERROR_BUDGET.webhook);
+
+	private readonly addresses = new Map<string, TokenErrorBudget>();
+
+	/** The budgets a request of this caller draws on, the narrowest first. */
+	budgetsOf(caller: TokenCaller): TokenErrorBudget[] {
+		if (caller.kind === 'workflow') return [this.workflow];
+		let address = this.addresses.get(caller.address);
+		if (!address) {
+			if (this.addresses.size >= MAX_ADDRESS_RECORDS) {
+				for (const [key, budget] of this.addresses) if (budget.isIdle()) this.addresses.delete(key);
+			}
+			address = new TokenErrorBudget(TOKEN_ERROR_BUDGET.perAddress);
+			this.addresses.set(caller.address, address);
+		}
+		return [address, this.webhook];
+	}
 }
 
 const platforms = new Map<string, PlatformRecord>();
 
-function platformState(origin: string): PlatformRecord {
-	let record = platforms.get(origin);
+function platformState(host: string): PlatformRecord {
+	let record = platforms.get(host);
 	if (!record) {
 		record = new PlatformRecord();
-		platforms.set(origin, record);
+		platforms.set(host, record);
 	}
 	return record;
 }
 
-export async function acquireTokenPermit(origin: string, caller: TokenCaller): Promise<TokenPermit> {
-	return await platformState(origin).budgets[caller].acquire();
+/** Waits until a token request may start; refuses when a budget is spent or the IP is blocked. */
+export async function acquireTokenPermit(host: string, caller: TokenCaller): Promise<TokenPermit> {
+	const platform = platformState(host);
+	const budgets = platform.budgetsOf(caller);
+	for (;;) {
+		if (platform.blockedUntil > Date.now()) return { granted: false, reason: 'blocked' };
+		const spent = budgets.findIndex((budget) => budget.isSpent());
+		if (spent !== -1) return { granted: false, reason: spent === 0 && caller.kind === 'webhook' ? 'address' : 'budget' };
+		const full = budgets.find((budget) => !budget.hasRoom());
+		if (!full) break;
+		await full.waitForChange();
+	}
+	for (const budget of budgets) budget.take();
+	let released = false;
+	return {
+		granted: true,
+		release: (tokenError: boolean) => {
+			if (released) return;
+			released = true;
+			for (const budget of budgets) budget.give(tokenError);
+		},
+	};
 }
 
-export function recentTokenErrors(origin: string, caller: TokenCaller): number {
-	return platformState(origin).budgets[caller].recentErrors();
+export function recentTokenErrors(host: string, caller: TokenCaller): number {
+	const budgets = platformState(host).budgetsOf(caller);
+	return budgets[budgets.length - 1].recentErrors();
 }
 
 /** OpenPlatform said the IP is blocked: nothing is sent to it until its counters are surely cleared. */
-export function markBlocked(origin: string): void {
-	platformState(origin).blockedUntil = Date.now() + TOKEN_ERROR_WINDOW_MS;
+export function markBlocked(host: string): void {
+	platformState(host).blockedUntil = Date.now() + TOKEN_ERROR_WINDOW_MS;
 }
 
 /** Tests only: each test starts with a clean record. */

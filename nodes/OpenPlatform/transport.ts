@@ -7,8 +7,9 @@ import type { RetryPolicy } from '../shared/retry';
 import { callService, type ServiceAnswer, type ServiceCallContext } from '../shared/serviceCall';
 import { parseParameters, parseResponse } from '../shared/validation';
 import { z, type ZodTypeAny } from '../shared/vendor';
-import { OPENPLATFORM_ERRORS, TOKEN_ERROR_CODES } from './errorCodes';
-import { acquireTokenPermit, markBlocked, recentTokenErrors, type TokenCaller } from './tokenGuard';
+import { OPENPLATFORM_ERRORS, TOKEN_ERROR_CODES, type ErrorWords } from './errorCodes';
+import { acquireTokenPermit, markBlocked, recentTokenErrors, WORKFLOW_CALLER, type TokenCaller, type TokenRefusalReason } from './tokenGuard';
+import { learnVerifyToken, looksLikeAppToken, looksLikeVerifyToken } from './tokenShapes';
 
 /**
  * The only place that knows OpenPlatform's URLs and answers. Every URL handed in by a workflow is
@@ -20,7 +21,8 @@ export const OPENPLATFORM = 'OpenPlatform';
 /** Kinds of per-user URL OpenPlatform hands out, with the paths they must have. */
 const URL_PATHS = {
 	notify: ['/api/notify/'],
-	badge: ['/api/badge/'],
+	// The server also routes /api/badges/, though it never hands that form out.
+	badge: ['/api/badge/', '/api/badges/'],
 	users: ['/api/users/'],
 	verify: ['/verify/', '/api/verify/'],
 } as const;
@@ -66,8 +68,6 @@ export function parseOAuthConnection(node: INode, credentials: ICredentialDataDe
 }
 
 export interface OpenPlatformTuning {
-	/** Whose request this is, for the token-error budget (see tokenGuard.ts); default: a workflow's. */
-	caller?: TokenCaller;
 	timeoutMs?: number;
 	retry?: RetryPolicy;
 	maxConnectionsPerOrigin?: number;
@@ -95,7 +95,7 @@ export class OpenPlatformClient {
 	private readonly call: ServiceCallContext;
 
 	/** The host OpenPlatform's IP block applies to, and the token-error guard counts for. */
-	private readonly host: string;
+	readonly host: string;
 
 	constructor(
 		private readonly node: INode,
@@ -134,8 +134,27 @@ export class OpenPlatformClient {
 		return undefined;
 	}
 
-	/** Refuses (before any request) a URL that is not an OpenPlatform URL of this kind on the credential's origin. */
+	/**
+	 * Refuses (before any request) a URL that is not an OpenPlatform URL of this kind on the
+	 * credential's origin, or whose token has a shape OpenPlatform never hands out.
+	 */
 	checkUrl(value: unknown, kind: OpenPlatformUrlKind, field: string, itemIndex: number): URL {
+		const url = this.urlOnOrigin(value, kind, field, itemIndex);
+		// A token of the wrong shape would be refused by OpenPlatform and counted towards its IP block.
+		if (!this.carriesIssuedToken(url, kind)) {
+			throw invalidParameter(
+				this.node,
+				field,
+				`carries a token that OpenPlatform never hands out (not the shape of a ${kind === 'verify' ? 'session' : 'user'} token); nothing was sent`,
+				itemIndex,
+				'Use the URL exactly as OpenPlatform handed it out.',
+			);
+		}
+		return url;
+	}
+
+	/** The URL, if it is one of this kind on the credential's OpenPlatform (its token is not looked at). */
+	urlOnOrigin(value: unknown, kind: OpenPlatformUrlKind, field: string, itemIndex: number): URL {
 		const text = typeof value === 'string' ? value.trim() : '';
 		let url: URL | undefined;
 		try {
@@ -159,28 +178,36 @@ export class OpenPlatformClient {
 		// An OpenPlatform served under a path prefix hands out URLs under that prefix.
 		const paths = URL_PATHS[kind].map((path) => `${base.pathname.replace(/\/+$/, '')}${path}`);
 		if (!paths.includes(url.pathname) || !url.searchParams.get('accesstoken')) {
-			throw invalidParameter(this.node, field, `is not an OpenPlatform ${kind} URL (expected ${paths.join(' or ')}?accesstoken=...)`, itemIndex);
+			throw invalidParameter(this.node, field, `is not an OpenPlatform ${kind} URL (expected ${paths[0]}?accesstoken=...)`, itemIndex);
 		}
 		return url;
 	}
 
+	carriesIssuedToken(url: URL, kind: OpenPlatformUrlKind): boolean {
+		const token = url.searchParams.get('accesstoken') ?? '';
+		return kind === 'verify' ? looksLikeVerifyToken(this.host, token) : looksLikeAppToken(token);
+	}
+
 	async notify(url: URL, message: { type: number; body: string; data: string }, itemIndex: number): Promise<void> {
-		const answer = await this.send('POST', url, itemIndex, JSON.stringify(message));
+		const answer = await this.sendToAppApi(WORKFLOW_CALLER, 'POST', url, itemIndex, JSON.stringify(message));
 		this.parse(success, answer, itemIndex);
 	}
 
 	async incrementBadge(url: URL, itemIndex: number): Promise<void> {
-		this.parse(success, await this.send('GET', url, itemIndex), itemIndex);
+		this.parse(success, await this.sendToAppApi(WORKFLOW_CALLER, 'GET', url, itemIndex), itemIndex);
 	}
 
 	async usersPage(url: URL, query: Record<string, string>, itemIndex: number): Promise<UsersPage> {
 		const pageUrl = new URL(url);
 		for (const [key, value] of Object.entries(query)) pageUrl.searchParams.set(key, value);
-		return this.parse(usersPage, await this.send('GET', pageUrl, itemIndex), itemIndex);
+		return this.parse(usersPage, await this.sendToAppApi(WORKFLOW_CALLER, 'GET', pageUrl, itemIndex), itemIndex);
 	}
 
-	async verify(url: URL, itemIndex: number): Promise<IDataObject> {
-		return this.parse(verifyMeta, await this.send('GET', url, itemIndex), itemIndex) as IDataObject;
+	/** Verifies a session for a caller of a trigger's URL (its share of the token-error budget). */
+	async verify(url: URL, caller: TokenCaller, itemIndex: number): Promise<IDataObject> {
+		const meta = this.parse(verifyMeta, await this.sendToAppApi(caller, 'GET', url, itemIndex), itemIndex) as IDataObject;
+		learnVerifyToken(this.host, url.searchParams.get('accesstoken') ?? '');
+		return meta;
 	}
 
 	/**
@@ -205,7 +232,7 @@ export class OpenPlatformClient {
 		this.redactor.addSecret(code);
 		const body = JSON.stringify({ code, client_id: clientId, client_secret: clientSecret });
 		// The token endpoint answers error-invalid-accesstoken both for a bad code and for a wrong client.
-		const answer = await this.send('POST', new URL(`${this.origin}/oauth/token/`), itemIndex, body, {}, {
+		const answer = await this.sendToOAuth('POST', new URL(`${this.origin}/oauth/token/`), itemIndex, body, {}, {
 			'error-invalid-accesstoken': {
 				message: 'the code or the OAuth client ID / secret was refused',
 				hint: 'A code is valid for the user\'s session only. Check Client ID and Client Secret in the OpenPlatform OAuth2 API credential.',
@@ -218,36 +245,53 @@ export class OpenPlatformClient {
 
 	async profile(accessToken: string, itemIndex: number): Promise<IDataObject> {
 		this.redactor.addSecret(accessToken);
-		const answer = await this.send('GET', new URL(`${this.origin}/oauth/profile/`), itemIndex, undefined, {
-			authorization: `Bearer ${accessToken}`,
+		const answer = await this.sendToOAuth('GET', new URL(`${this.origin}/oauth/profile/`), itemIndex, undefined, { authorization: `Bearer ${accessToken}` }, {
+			'error-invalid-accesstoken': {
+				message: 'the OAuth access token was refused',
+				hint: 'Use an access token from OAuth → Exchange Code for Token; it lives as long as the user\'s OpenPlatform session, so exchange a new code once the user signed in again.',
+			},
 		});
 		return this.parse(userRecord, answer, itemIndex) as IDataObject;
 	}
 
-	private async send(
-		method: 'GET' | 'POST',
-		url: URL,
-		itemIndex: number,
-		body?: string,
-		extraHeaders: Record<string, string> = {},
-		errorWords: typeof OPENPLATFORM_ERRORS = {},
-	): Promise<ServiceAnswer> {
-		const caller = this.tuning.caller ?? 'workflow';
+	/**
+	 * A call of the app API with a token: it passes the token-error guard (see tokenGuard.ts), and
+	 * its token and origin failures are counted, as OpenPlatform counts them.
+	 */
+	private async sendToAppApi(caller: TokenCaller, method: 'GET' | 'POST', url: URL, itemIndex: number, body?: string): Promise<ServiceAnswer> {
 		const permit = await acquireTokenPermit(this.host, caller);
 		if (!permit.granted) throw this.notSent(permit.reason, caller, itemIndex);
 		let tokenError = false;
 		try {
-			const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
-			if (body !== undefined) headers['content-type'] = 'application/json';
-			const answer = await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
+			const answer = await this.request(method, url, itemIndex, body, {});
 			if (answer.status >= 200 && answer.status < 300) return answer;
 			const first = firstError(answer);
 			tokenError = first !== undefined && TOKEN_ERROR_CODES.has(first.name);
 			if (first?.name === 'error-blocked-ip') markBlocked(this.host);
-			throw this.failure(answer, first, itemIndex, errorWords);
+			throw this.failure(answer, first, itemIndex, {});
 		} finally {
 			permit.release(tokenError);
 		}
+	}
+
+	/** An OAuth call: the server never counts its failures towards the IP block, so neither does the guard. */
+	private async sendToOAuth(
+		method: 'GET' | 'POST',
+		url: URL,
+		itemIndex: number,
+		body: string | undefined,
+		extraHeaders: Record<string, string>,
+		errorWords: ErrorWords,
+	): Promise<ServiceAnswer> {
+		const answer = await this.request(method, url, itemIndex, body, extraHeaders);
+		if (answer.status >= 200 && answer.status < 300) return answer;
+		throw this.failure(answer, firstError(answer), itemIndex, errorWords);
+	}
+
+	private async request(method: 'GET' | 'POST', url: URL, itemIndex: number, body: string | undefined, extraHeaders: Record<string, string>): Promise<ServiceAnswer> {
+		const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		return await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
 	}
 
 	private parse<S extends ZodTypeAny>(schema: S, answer: ServiceAnswer, itemIndex: number): z.output<S> {
@@ -255,23 +299,24 @@ export class OpenPlatformClient {
 	}
 
 	/** Refused by the token-error guard: nothing was sent, so OpenPlatform cannot block n8n's IP. */
-	private notSent(reason: 'budget' | 'blocked', caller: TokenCaller, itemIndex: number): NodeOperationError {
-		const error = new NodeOperationError(
-			this.node,
+	private notSent(reason: TokenRefusalReason, caller: TokenCaller, itemIndex: number): TokenGuardRefusal {
+		const why =
 			reason === 'blocked'
-				? 'OpenPlatform: not sent, because OpenPlatform blocked this n8n server\'s IP address less than 10 minutes ago'
-				: `OpenPlatform: not sent, because ${recentTokenErrors(this.host, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`,
-			{
+				? 'OpenPlatform blocked this n8n server\'s IP address less than 10 minutes ago'
+				: reason === 'address'
+					? 'too many sessions from this client address were refused in the last 10 minutes'
+					: `${recentTokenErrors(this.host, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`;
+		return withItemDetails(
+			new TokenGuardRefusal(this.node, reason, `${OPENPLATFORM}: not sent, because ${why}`, {
 				itemIndex,
 				description:
 					'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens; sending resumes once those errors are 10 minutes old.',
-			},
+			}),
+			{ outcome: 'failed' },
 		);
-		tokenGuardRefusals.add(error);
-		return withItemDetails(error, { outcome: 'failed' });
 	}
 
-	private failure(answer: ServiceAnswer, first: OpenPlatformErrorEntry | undefined, itemIndex: number, errorWords: typeof OPENPLATFORM_ERRORS) {
+	private failure(answer: ServiceAnswer, first: OpenPlatformErrorEntry | undefined, itemIndex: number, errorWords: ErrorWords) {
 		const known = first ? (errorWords[first.name] ?? OPENPLATFORM_ERRORS[first.name]) : undefined;
 		let message: string;
 		if (known) message = `${known.message} (${first?.name})`;
@@ -295,17 +340,23 @@ export class OpenPlatformClient {
 	}
 }
 
-const tokenGuardRefusals = new WeakSet<Error>();
+/** A request the token-error guard kept from being sent, and why. */
+export class TokenGuardRefusal extends NodeOperationError {
+	constructor(
+		node: INode,
+		readonly reason: TokenRefusalReason,
+		message: string,
+		options: { itemIndex: number; description: string },
+	) {
+		super(node, message, options);
+	}
+}
+
 const errorCodes = new WeakMap<Error, string>();
 
 /** OpenPlatform's own error code (`error-nooauth`...) behind an error of this client, if it gave one. */
 export function openPlatformErrorCode(error: unknown): string | undefined {
 	return error instanceof Error ? errorCodes.get(error) : undefined;
-}
-
-/** True for an error of a request the token-error guard kept from being sent. */
-export function isTokenGuardRefusal(error: unknown): boolean {
-	return error instanceof Error && tokenGuardRefusals.has(error);
 }
 
 type OpenPlatformErrorEntry = z.output<typeof errorList>[number];
@@ -317,8 +368,8 @@ function firstError(answer: ServiceAnswer): OpenPlatformErrorEntry | undefined {
 }
 
 function describeNonJson(answer: ServiceAnswer): string {
-	if (answer.status === 401) return 'OpenPlatform answered with its login page (HTTP 401): wrong method or URL for this call';
-	if (answer.status === 404) return 'OpenPlatform does not know this route (HTTP 404)';
-	if (answer.status === 400) return 'OpenPlatform refused the request (HTTP 400, not JSON)';
+	if (answer.status === 401) return 'the server answered with its login page (HTTP 401): wrong method or URL for this call';
+	if (answer.status === 404) return 'the server does not know this route (HTTP 404)';
+	if (answer.status === 400) return 'the server refused the request (HTTP 400, not JSON)';
 	return `HTTP ${answer.status}`;
 }

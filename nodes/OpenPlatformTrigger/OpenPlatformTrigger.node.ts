@@ -104,6 +104,15 @@ export class OpenPlatformTrigger implements INodeType {
 				displayOptions: { show: { event: ['appOpened'], appResponse: ['redirect'] } },
 			},
 			{
+				displayName: 'Include Permanent API URLs',
+				name: 'includeApiUrls',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the output keeps the user\'s notify and badge URLs and the app\'s users, meta and services URLs. Each carries a token that never expires, so they are left out by default: with Respond "When Last Node Finishes" or a Respond to Webhook node they could reach the browser.',
+				displayOptions: { show: { event: ['appOpened'] } },
+			},
+			{
 				displayName:
 					'In the app page, include &lt;script src="GET URL of this node"&gt;&lt;/script&gt; after OpenPlatform\'s client library. Commands the app receives are relayed to this trigger with the user\'s session.',
 				name: 'bridgeNotice',

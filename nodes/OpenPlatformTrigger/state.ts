@@ -54,7 +54,16 @@ function mac(key: string, payload: string): string {
  * another browser, so nobody can sign a victim in as themselves (login CSRF).
  */
 export function signInCookieName(nodeId: string): string {
-	return `n8n_openplatform_signin_${createHash('sha256').update(nodeId).digest('hex').slice(0, 12)}`;
+	return `n8n_openplatform_signin_${nodeTag(nodeId)}`;
+}
+
+/** A long-lived random id of the browser, to which a used OpenPlatform code is bound (see signInRecord.ts). */
+export function browserCookieName(nodeId: string): string {
+	return `n8n_openplatform_browser_${nodeTag(nodeId)}`;
+}
+
+function nodeTag(nodeId: string): string {
+	return createHash('sha256').update(nodeId).digest('hex').slice(0, 12);
 }
 
 export function signInCookie(name: string, nonce: string, maxAgeSeconds: number, secure: boolean): string {

@@ -15,13 +15,16 @@ export interface WebhookRequestLike {
 	/** The unparsed body, kept by n8n next to the parsed one. */
 	rawBody?: Buffer;
 	readable?: boolean;
+	/** The caller's address as n8n sees it (express, honouring n8n's proxy-hops setting). */
+	ip?: string;
+	socket?: { remoteAddress?: string };
 	[Symbol.asyncIterator]?: () => AsyncIterator<unknown>;
 }
 
 export interface WebhookResponseLike {
 	statusCode: number;
 	headersSent?: boolean;
-	setHeader(name: string, value: string): unknown;
+	setHeader(name: string, value: string | string[]): unknown;
 	end(body?: string): unknown;
 }
 

@@ -260,7 +260,7 @@ describe('OpenPlatform simulator: users', () => {
 	});
 
 	test('ignores role and roles, as 4.9 does (every user comes back, whatever the role)', async () => {
-		for (const query of [{ role: 'no-such-role-xyz' }, { roles: 'admin' }, { role: 'admin', limit: '1000' }]) {
+		for (const query of [{ role: 'no-such-role-xyz' }, { roles: 'admin' }, { role: 'admin', limit: '1000' }] as Array<Record<string, string>>) {
 			const answer = await users(query);
 			expect(answer.count).toBe(2504);
 		}

@@ -2,6 +2,14 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { endpointOf, verifySession, type WebhookCall } from './context';
 
+/** URLs carrying a permanent per-(app, user) token: credentials, so not output unless asked for. */
+const USER_API_URLS = ['notify', 'badge'];
+const APP_API_URLS = ['users', 'meta', 'services'];
+
+function withoutKeys(object: IDataObject, keys: string[]): IDataObject {
+	return Object.fromEntries(Object.entries(object ?? {}).filter(([key]) => !keys.includes(key)));
+}
+
 /** OpenPlatform opened the app at the trigger's URL with ?openplatform=<verify URL>. */
 export async function appOpened(context: IWebhookFunctions, call: WebhookCall): Promise<IWebhookResponseData> {
 	if (endpointOf(call) !== 'open') return call.refuse(404, 'This URL is not used by the "App Opened" event');
@@ -9,9 +17,10 @@ export async function appOpened(context: IWebhookFunctions, call: WebhookCall): 
 	const session = await verifySession(context, call, query.openplatform);
 	if (!session.ok) return session.refusal;
 	const { profile, ...meta } = session.meta;
-	const item = {
-		json: { event: 'appOpened', user: profile, app: meta, language: query.language ?? null, rev: query.rev ?? null } as IDataObject,
-	};
+	const keepUrls = context.getNodeParameter('includeApiUrls', false) === true;
+	const user = keepUrls ? (profile as IDataObject) : withoutKeys(profile as IDataObject, USER_API_URLS);
+	const app = keepUrls ? meta : withoutKeys(meta, APP_API_URLS);
+	const item = { json: { event: 'appOpened', user, app, language: query.language ?? null, rev: query.rev ?? null } as IDataObject };
 	if (context.getNodeParameter('appResponse', 'redirect') === 'redirect') {
 		return call.redirect(withOpenPlatformQuery(context.getNodeParameter('redirectUrl', '') as string, query), [[item]]);
 	}

@@ -2,7 +2,8 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { WEBHOOK_CALL_TUNING } from '../../shared/retry';
 import type { webhookCall } from '../../shared/webhook';
-import { isTokenGuardRefusal, OpenPlatformClient, parseApiConnection, type OpenPlatformTuning } from '../../OpenPlatform/transport';
+import { OpenPlatformClient, openPlatformErrorCode, parseApiConnection, TokenGuardRefusal, type OpenPlatformTuning } from '../../OpenPlatform/transport';
+import { callerAddress, isKnownDead, onceAtATime, rememberDead } from '../sessionChecks';
 
 export type WebhookCall = ReturnType<typeof webhookCall>;
 
@@ -19,51 +20,69 @@ export function endpointUrl(context: IWebhookFunctions, endpoint: Endpoint): str
 	return (context.getNodeWebhookUrl('default') ?? '').replace(/\/open$/, `/${endpoint}`);
 }
 
-/** Codes meaning the session behind a verify URL is gone or was never valid: the browser must reopen the app. */
-const DEAD_SESSION = /error-offline|error-invalid-accesstoken/;
-
-/**
- * Anyone can call a trigger's URL, so its requests use the webhook share of the token-error budget
- * (strangers cannot get n8n's IP blocked) and give up soon rather than hold the caller.
- */
-export const WEBHOOK_TUNING: OpenPlatformTuning = { ...WEBHOOK_CALL_TUNING, caller: 'webhook' };
+/** Anyone can call a trigger's URL: its requests give up soon rather than hold the caller. */
+export const WEBHOOK_TUNING: OpenPlatformTuning = WEBHOOK_CALL_TUNING;
 
 export async function apiClient(context: IWebhookFunctions): Promise<OpenPlatformClient> {
 	const node = context.getNode();
 	return OpenPlatformClient.forApi(node, parseApiConnection(node, await context.getCredentials('openPlatformApi')), WEBHOOK_TUNING);
 }
 
+type Refusal = ReturnType<WebhookCall['refuse']>;
+
+const ENDED = 'The OpenPlatform session has ended or is not valid; open the app again';
+
 /**
- * Checks a verify URL (origin first, then with OpenPlatform) and returns the user and app meta,
- * or the refusal to send: 400 for a URL that is not this OpenPlatform's, 401 for a dead session.
+ * Checks a verify URL and returns the user and app meta, or the refusal to send: 400 for a URL
+ * that is not this OpenPlatform's; 401 for a session that is not (or no longer) valid, refused
+ * without asking OpenPlatform when its token has a shape OpenPlatform never issues or was refused
+ * before; 429 when this caller's address has spent its share of token errors; 503 when all
+ * callers together have (n8n's IP must never be blocked by OpenPlatform, see tokenGuard.ts).
  */
 export async function verifySession(
 	context: IWebhookFunctions,
 	call: WebhookCall,
 	verifyUrl: unknown,
-): Promise<{ ok: true; meta: IDataObject } | { ok: false; refusal: ReturnType<WebhookCall['refuse']> }> {
+): Promise<{ ok: true; meta: IDataObject } | { ok: false; refusal: Refusal }> {
 	const client = await apiClient(context);
 	let url: URL;
 	try {
-		url = client.checkUrl(verifyUrl, 'verify', 'openplatform', 0);
+		url = client.urlOnOrigin(verifyUrl, 'verify', 'openplatform', 0);
 	} catch (error) {
 		return { ok: false, refusal: call.refuse(400, (error as Error).message) };
 	}
+	const token = url.searchParams.get('accesstoken') ?? '';
+	if (!client.carriesIssuedToken(url, 'verify') || isKnownDead(client.host, token)) {
+		return { ok: false, refusal: call.refuse(401, ENDED) };
+	}
+	const caller = { kind: 'webhook' as const, address: callerAddress(call.request.ip ?? call.request.socket?.remoteAddress) };
 	try {
+		const meta = await onceAtATime(client.host, token, async () => await client.verify(url, caller, 0));
 		// The verify token is the session's secret: it does not go into the workflow.
-		const meta = await client.verify(url, 0);
 		delete meta.verifytoken;
 		return { ok: true, meta };
 	} catch (error) {
-		if (isTokenGuardRefusal(error)) {
-			context.logger.warn('OpenPlatform Trigger: sessions are not checked for now, after too many invalid ones (see the OpenPlatform token-error guard)');
-			return { ok: false, refusal: call.refuse(503, 'OpenPlatform sessions cannot be checked right now; try again in a few minutes') };
-		}
-		const message = client.redactor.text((error as Error).message);
-		if (DEAD_SESSION.test(message)) {
-			return { ok: false, refusal: call.refuse(401, 'The OpenPlatform session has ended; open the app again') };
-		}
-		context.logger.warn(`OpenPlatform verify failed: ${message}`);
-		return { ok: false, refusal: call.refuse(502, 'OpenPlatform could not confirm the session; try again later') };
+		return { ok: false, refusal: refusalFor(context, call, client, token, error) };
 	}
+}
+
+function refusalFor(context: IWebhookFunctions, call: WebhookCall, client: OpenPlatformClient, token: string, error: unknown): Refusal {
+	if (error instanceof TokenGuardRefusal) {
+		if (error.reason === 'address') {
+			call.response.setHeader('retry-after', '600');
+			return call.refuse(429, 'Too many OpenPlatform sessions from this address were not valid; try again in a few minutes');
+		}
+		context.logger.warn('OpenPlatform Trigger: sessions are not checked for now, after too many invalid ones (see the OpenPlatform token-error guard)');
+		return call.refuse(503, 'OpenPlatform sessions cannot be checked right now; try again in a few minutes');
+	}
+	const code = openPlatformErrorCode(error);
+	if (code === 'error-invalid-accesstoken') {
+		// Dead for good (a later login, a logout, a made-up token): never sent to OpenPlatform again.
+		rememberDead(client.host, token);
+		return call.refuse(401, ENDED);
+	}
+	// Idle: the same URL works again once the user is active in OpenPlatform, so it is not remembered.
+	if (code === 'error-offline') return call.refuse(401, ENDED);
+	context.logger.warn(`OpenPlatform verify failed: ${client.redactor.text((error as Error).message)}`);
+	return call.refuse(502, 'OpenPlatform could not confirm the session; try again later');
 }

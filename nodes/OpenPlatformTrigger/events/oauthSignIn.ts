@@ -3,7 +3,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { extractCode } from '../../OpenPlatform/oauthCode';
 import { OpenPlatformClient, parseOAuthConnection } from '../../OpenPlatform/transport';
 import { secretsEqual } from '../../shared/webhook';
-import { cookieFrom, newNonce, signInCookie, signInCookieName, signState, stateKey, verifyState } from '../state';
+import { bindCode, mayUseCode, spendState } from '../signInRecord';
+import { browserCookieName, cookieFrom, newNonce, signInCookie, signInCookieName, signState, stateKey, verifyState } from '../state';
 import { endpointOf, endpointUrl, WEBHOOK_TUNING, type WebhookCall } from './context';
 
 const DEFAULT_STATE_MINUTES = 10;
@@ -39,10 +40,23 @@ export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall)
 	if (browserNonce === undefined || !secretsEqual(browserNonce, state.state.nonce)) {
 		return call.refuse(400, 'This sign-in was not started in this browser; start again');
 	}
-	// One use per browser: the cookie goes, so the same callback URL cannot sign in again here.
-	call.response.setHeader('set-cookie', signInCookie(cookieName, '', 0, false));
+	// The browser's cookie goes, and the state is spent for every n8n process: a replay is refused.
+	const cookies = [signInCookie(cookieName, '', 0, false)];
+	call.response.setHeader('set-cookie', cookies);
+	const staticData = context.getWorkflowStaticData('node');
+	if (!spendState(staticData, state.state.nonce, state.state.exp)) {
+		return call.refuse(400, 'This sign-in was already completed; start again');
+	}
 	const code = extractCode(rawUrl);
 	if (!/[?&]code=/.test(rawUrl) || code === '') return call.refuse(400, 'OpenPlatform sent no code');
+	client.redactor.addSecret(code);
+
+	// OpenPlatform binds a code to nothing; here it is bound to the first browser that signed in with it.
+	const browserName = browserCookieName(node.id);
+	const browserId = cookieFrom(context.getHeaderData().cookie, browserName);
+	if (!mayUseCode(staticData, connection.clientId, code, browserId)) {
+		return call.refuse(400, 'This OpenPlatform sign-in was already used in another browser; sign out of OpenPlatform, sign in again and start again');
+	}
 
 	let profile: IDataObject;
 	let expire: string;
@@ -53,6 +67,13 @@ export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall)
 	} catch (error) {
 		context.logger.warn(`OpenPlatform sign-in failed: ${client.redactor.text((error as Error).message)}`);
 		return call.refuse(502, 'The sign-in could not be completed with OpenPlatform');
+	}
+	const browser = browserId ?? newNonce();
+	bindCode(staticData, connection.clientId, code, browser, expire);
+	if (browserId === undefined) {
+		const maxAge = Math.max(0, Math.round((Date.parse(expire) - Date.now()) / 1000)) || 3 * 24 * 3600;
+		cookies.push(signInCookie(browserName, browser, maxAge, endpointUrl(context, 'callback').startsWith('https:')));
+		call.response.setHeader('set-cookie', cookies);
 	}
 	const item = { json: { event: 'oauthSignIn', user: profile, sessionExpires: expire } as IDataObject };
 	return call.redirect(context.getNodeParameter('successRedirectUrl', '') as string, [[item]]);

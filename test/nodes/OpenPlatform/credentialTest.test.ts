@@ -7,6 +7,7 @@ import { itIsTestedByEachNode, testButtonOf } from '../../credentials/credential
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../simulators/openplatform';
 import { startOperatorSimulator } from '../../simulators/operator';
 import { forgetTokenErrors } from '../../../nodes/OpenPlatform/tokenGuard';
+import { NODE, runOpenPlatform } from './openPlatformWorkflow';
 
 let simulator: OpenPlatformSimulator;
 
@@ -39,10 +40,30 @@ describe('OpenPlatform API credential test', () => {
 			message: 'OpenPlatform accepted the app token',
 		});
 		expect((await testButton({ url: simulator.baseUrl, usersTokenUrl: simulator.usersUrl('u1') })).status).toBe('OK');
-		const wrong = await testButton({ url: simulator.baseUrl, accessToken: `0-0-0-${'0'.repeat(30)}` });
+		const wrong = await testButton({ url: simulator.baseUrl, accessToken: `${simulator.appId}-u1-1234567890-1234567890` });
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toContain('the access token in the URL is not valid (error-invalid-accesstoken)');
+		const madeUp = await testButton({ url: simulator.baseUrl, accessToken: `0-0-0-${'0'.repeat(30)}` });
+		expect(madeUp).toEqual({ status: 'Error', message: expect.stringContaining('carries a token that OpenPlatform never hands out') });
 		expect(simulator.notifications.length).toBe(before);
+	});
+
+	it('says that a wrong origin token can pass right after a good call, as OpenPlatform caches a token for the minute', async () => {
+		const guarded = await startOpenPlatformSimulator({ originToken: 'right-origin', tokenCacheMs: 400 });
+		try {
+			const credential = (originToken: string) => ({ url: guarded.baseUrl, accessToken: guarded.appToken('u1'), originToken });
+			const wrongFirst = await testButton(credential('wrong-origin'));
+			expect(wrongFirst).toEqual({ status: 'Error', message: expect.stringContaining('error-invalid-origin') });
+			const right = await testButton(credential('right-origin'));
+			expect(right.status).toBe('OK');
+			// Within the minute OpenPlatform skips the origin check: the Test cannot see the wrong one, and says so.
+			const cached = await testButton(credential('wrong-origin'));
+			expect(cached).toEqual({ status: 'OK', message: expect.stringMatching(/did not check this one: press Test again a minute later/) });
+			await new Promise((resolve) => setTimeout(resolve, 450));
+			expect((await testButton(credential('wrong-origin'))).status).toBe('Error');
+		} finally {
+			await guarded.close();
+		}
 	});
 
 	it('without an app token checks that OpenPlatform answers, at no token failure', async () => {
@@ -80,6 +101,15 @@ describe('OpenPlatform API credential test', () => {
 const oauthTestButton = testButtonOf(openPlatformOAuth2Connection, 'openPlatformOAuth2Api');
 
 describe('OpenPlatform OAuth2 credential test', () => {
+	it('costs nothing of the token-error budget: ten Test presses, and every send still goes out', async () => {
+		for (let press = 0; press < 10; press++) {
+			expect((await oauthTestButton({ url: simulator.baseUrl, clientId: 'cid', clientSecret: 'csecret-123' })).status).toBe('OK');
+		}
+		const badge = await runOpenPlatform(simulator, { resource: 'badge', operation: 'increment', badgeUrl: simulator.badgeUrl('u1') });
+		expect(badge.output(NODE).map((item) => item.json)).toEqual([{ success: true }]);
+	});
+
+
 	itIsTestedByEachNode(
 		new OpenPlatformOAuth2Api(),
 		[
@@ -112,9 +142,7 @@ describe('OpenPlatform OAuth2 credential test', () => {
 		const other = await startOperatorSimulator();
 		try {
 			const result = await oauthTestButton({ url: `http://127.0.0.1:${other.port}`, clientId: 'cid', clientSecret: 'csecret-123' });
-			expect(result.status).toBe('Error');
-			expect(result.message).toContain('OpenPlatform');
-			expect(result.message).not.toContain('csecret-123');
+			expect(result).toEqual({ status: 'Error', message: 'This URL is not an OpenPlatform v4 server with OAuth 2.0: check "OpenPlatform URL"' });
 		} finally {
 			await other.close();
 		}

@@ -39,7 +39,13 @@ export const description: INodeProperties[] = [
 		options: [
 			{ displayName: 'Group', name: 'group', type: 'string', default: '', description: 'Only users of this group' },
 			{ displayName: 'IDs', name: 'ids', type: 'string', default: '', description: 'Comma-separated user IDs' },
-			{ displayName: 'Role', name: 'role', type: 'string', default: '', description: 'Only users with this role' },
+			{
+				displayName: 'Role',
+				name: 'role',
+				type: 'string',
+				default: '',
+				description: 'Only users with this role in the app. OpenPlatform 4.9 ignores a role in the query, so the node filters the pages it reads.',
+			},
 			{ displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Text to look for in names and emails' },
 			{
 				displayName: 'Users URL',
@@ -78,15 +84,18 @@ async function listUsers(run: ApiRun, itemIndex: number): Promise<IDataObject[]>
 		throw invalidParameter(node, 'Limit', `must be a whole number of at least 1, not ${JSON.stringify(params.get('limit', itemIndex))}`, itemIndex);
 	}
 	const query: Record<string, string> = {};
-	for (const [key, value] of Object.entries({ id: filters.ids.replace(/\s+/g, ''), q: filters.q, group: filters.group, role: filters.role })) {
+	for (const [key, value] of Object.entries({ id: filters.ids.replace(/\s+/g, ''), q: filters.q, group: filters.group })) {
 		if (value) query[key] = value;
 	}
+	const wanted = (user: IDataObject) => filters.role === '' || (Array.isArray(user.roles) && (user.roles as unknown[]).includes(filters.role));
 
 	const users: IDataObject[] = [];
-	const pageSize = Math.min(PAGE_SIZE, limit);
+	// With a role filter a page holds fewer matches than it has users, so pages are always full size then.
+	const pageSize = filters.role === '' ? Math.min(PAGE_SIZE, limit) : PAGE_SIZE;
 	for (let page = 1; users.length < limit; page++) {
 		const answer = await client.usersPage(url, { ...query, page: String(page), limit: String(pageSize) }, itemIndex);
-		users.push(...(answer.items.slice(0, limit - users.length) as IDataObject[]));
+		const matches = (answer.items as IDataObject[]).filter(wanted);
+		users.push(...matches.slice(0, limit - users.length));
 		const lastPage = answer.pages ?? Math.ceil((answer.count ?? 0) / pageSize);
 		if (answer.items.length < pageSize || page >= lastPage) break;
 	}

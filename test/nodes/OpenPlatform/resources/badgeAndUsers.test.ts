@@ -21,6 +21,13 @@ describe('OpenPlatform → Badge → Increment', () => {
 		expect(simulator.requests.map((entry) => entry.method)).toEqual(['GET', 'GET']);
 	});
 
+	it('accepts the /api/badges/ alias of a badge URL', async () => {
+		const before = simulator.badgeCount('u1');
+		const result = await runOpenPlatform(simulator, { resource: 'badge', operation: 'increment', badgeUrl: simulator.badgeUrl('u1').replace('/api/badge/', '/api/badges/') });
+		expect(result.output(NODE).map((item) => item.json)).toEqual([{ success: true }]);
+		expect(simulator.badgeCount('u1')).toBe(before + 1);
+	});
+
 	it('refuses a badge URL on another origin', async () => {
 		const result = await runOpenPlatform(simulator, { resource: 'badge', operation: 'increment', badgeUrl: 'https://evil.example/api/badge/?accesstoken=abc' });
 		expect(result.nodeError(NODE)?.message).toMatch(/^Invalid "Badge URL": points to https:\/\/evil\.example/);
@@ -51,14 +58,38 @@ describe('OpenPlatform → User → Get Many', () => {
 		expect(simulator.requests.map((entry) => entry.query.limit)).toEqual(['7']);
 	});
 
-	it('passes the filters as OpenPlatform query parameters', async () => {
+	it('passes ids, search and group as OpenPlatform query parameters', async () => {
 		const result = await runOpenPlatform(
 			simulator,
-			{ resource: 'user', operation: 'getMany', returnAll: true, filters: { ids: 'u1, u2', q: 'ann', group: 'sales', role: 'admin' } },
+			{ resource: 'user', operation: 'getMany', returnAll: true, filters: { ids: 'u1, u2', q: 'ann', group: 'sales' } },
 			{ credential: credential() },
 		);
 		expect(result.error).toBeUndefined();
-		expect(simulator.requests[0].query).toMatchObject({ id: 'u1,u2', q: 'ann', group: 'sales', role: 'admin' });
+		expect(simulator.requests[0].query).toMatchObject({ id: 'u1,u2', q: 'ann', group: 'sales' });
+		expect(result.output(NODE).map((item) => item.json.id)).toEqual(['u1']);
+	});
+
+	it('filters by role itself, since OpenPlatform 4.9 ignores a role in the query: all pages with Return All', async () => {
+		const result = await runOpenPlatform(simulator, { resource: 'user', operation: 'getMany', returnAll: true, filters: { role: 'admin' } }, { credential: credential() });
+		const users = result.output(NODE).map((item) => item.json);
+		// u1 and every 10th seeded user.
+		expect(users).toHaveLength(251);
+		expect(users.every((user) => (user.roles as string[]).includes('admin'))).toBe(true);
+		expect(simulator.requests.map((entry) => entry.query.page)).toEqual(['1', '2', '3']);
+	});
+
+	it('keeps Limit right with a role filter: reads on past a page that has too few matches, and no further than needed', async () => {
+		// The newest 1,000 users hold 100 admins.
+		const result = await runOpenPlatform(simulator, { resource: 'user', operation: 'getMany', returnAll: false, limit: 150, filters: { role: 'admin' } }, { credential: credential() });
+		const users = result.output(NODE).map((item) => item.json);
+		expect(users).toHaveLength(150);
+		expect(users.every((user) => (user.roles as string[]).includes('admin'))).toBe(true);
+		expect(simulator.requests.map((entry) => [entry.query.page, entry.query.limit])).toEqual([
+			['1', '1000'],
+			['2', '1000'],
+		]);
+		const none = await runOpenPlatform(simulator, { resource: 'user', operation: 'getMany', returnAll: false, limit: 5, filters: { role: 'no-such-role-xyz' } }, { credential: credential() });
+		expect(none.output(NODE)).toHaveLength(0);
 	});
 
 	it('accepts the users URL of a verify response instead of a token', async () => {

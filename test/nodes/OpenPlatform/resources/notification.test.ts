@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { forgetTokenErrors, TOKEN_ERROR_BUDGET } from '../../../../nodes/OpenPlatform/tokenGuard';
 import { runAsText } from '../../../engine/runNode';
-import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../../simulators/openplatform';
+import { DEFAULT_USERS, startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../../simulators/openplatform';
 import { NODE, runOpenPlatform } from '../openPlatformWorkflow';
 
 let simulator: OpenPlatformSimulator;
@@ -92,9 +92,40 @@ describe('OpenPlatform → Notification → Send', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(result.output(NODE).map((item) => item.json.error)).toEqual([
-			'OpenPlatform: the user has turned notifications off (error-accessible)',
+			'OpenPlatform: the user has turned notifications off, or the app is no longer assigned to the user (error-accessible)',
 			'OpenPlatform: the user muted notifications from this app (error-notifications-muted)',
 		]);
+	});
+
+	it('names both causes of error-accessible: notifications off, or the app revoked from the user by the admin', async () => {
+		simulator.addUser({ ...DEFAULT_USERS[1], id: 'revoked1', appRevoked: true });
+		const result = await runOpenPlatform(simulator, send(), { items: [{ notify: simulator.notifyUrl('revoked1') }], onError: 'continueRegularOutput' });
+		expect(result.output(NODE)[0].json.error).toMatch(/turned notifications off, or the app is no longer assigned to the user \(error-accessible\)/);
+		expect(result.output(NODE)[0].json.errorDescription).toMatch(/admin revoked the app/);
+	});
+
+	it('counts no refusal the server does not count: 20 users with notifications off or muted do not stop the next send', async () => {
+		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 4 } }), {
+			items: [...Array.from({ length: 10 }, () => ({ notify: simulator.notifyUrl('u3') })), ...Array.from({ length: 10 }, () => ({ notify: simulator.notifyUrl('u4') })), { notify: simulator.notifyUrl('u1') }],
+			onError: 'continueRegularOutput',
+		});
+		expect(result.output(NODE).at(-1)?.json).toEqual({ success: true, type: 1 });
+		expect(simulator.requests).toHaveLength(21);
+	});
+
+	it('says that a blocked user\'s URL is refused as an unknown token (the server does not load blocked users)', async () => {
+		simulator.addUser({ ...DEFAULT_USERS[1], id: 'blocked1', blocked: true });
+		const result = await runOpenPlatform(simulator, send(), { items: [{ notify: simulator.notifyUrl('blocked1') }], onError: 'continueRegularOutput' });
+		expect(result.output(NODE)[0].json.error).toBe('OpenPlatform: the access token in the URL is not valid (error-invalid-accesstoken)');
+		expect(result.output(NODE)[0].json.errorDescription).toMatch(/blocked or deactivated/);
+	});
+
+	it('refuses a token of a shape OpenPlatform never hands out before any request, so it costs no token failure', async () => {
+		const madeUp = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, 'accesstoken=0000-0000-0000-0000-0000-0000-0000-00');
+		const result = await runOpenPlatform(simulator, send(), { items: [{ notify: madeUp }], onError: 'continueRegularOutput' });
+		expect(result.output(NODE)[0].json.error).toBe('Invalid "Notify URL": carries a token that OpenPlatform never hands out (not the shape of a user token); nothing was sent');
+		expect(simulator.requests).toHaveLength(0);
+		expect(simulator.tokenFailures()).toBe(0);
 	});
 
 	it('users without a notify URL (notifications off) are skipped and reported, or fail when asked to', async () => {
@@ -114,7 +145,7 @@ describe('OpenPlatform → Notification → Send', () => {
 
 	it('never lets token errors reach OpenPlatform\'s IP block, even with 32 requests in flight', async () => {
 		const budget = TOKEN_ERROR_BUDGET.workflow;
-		const broken = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, 'accesstoken=0000-0000-0000-0000-0000-0000-0000-00');
+		const broken = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, `accesstoken=${simulator.appId}-nobody-1234567890-1234567890`);
 		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 32 } }), {
 			items: Array.from({ length: 40 }, () => ({ notify: broken })),
 			onError: 'continueRegularOutput',
@@ -141,13 +172,13 @@ describe('OpenPlatform after it blocked the n8n server\'s IP', () => {
 	afterAll(async () => await strict.close());
 
 	it('stops the run at the first error-blocked-ip instead of sending on', async () => {
-		const broken = strict.notifyUrl('u1').replace(/accesstoken=[^&]+/, 'accesstoken=0000-0000-0000-0000-0000-0000-0000-00');
+		const broken = strict.notifyUrl('u1').replace(/accesstoken=[^&]+/, `accesstoken=${strict.appId}-nobody-1234567890-1234567890`);
 		const result = await runOpenPlatform(strict, send({ options: { concurrency: 1 } }), {
 			items: [{ notify: broken }, { notify: broken }, { notify: strict.notifyUrl('u1') }, { notify: strict.notifyUrl('u2') }, { notify: strict.notifyUrl('u2') }],
 			onError: 'continueRegularOutput',
 		});
 		const errors = result.output(NODE).map((item) => String(item.json.error));
-		expect(errors[2]).toBe("OpenPlatform: OpenPlatform has blocked this n8n server's IP address after repeated token errors (error-blocked-ip)");
+		expect(errors[2]).toBe("OpenPlatform: this n8n server's IP address is blocked after repeated token errors (error-blocked-ip)");
 		expect(errors.slice(3).every((error) => error === "OpenPlatform: not sent, because OpenPlatform blocked this n8n server's IP address less than 10 minutes ago")).toBe(true);
 		expect(strict.requests).toHaveLength(3);
 	});

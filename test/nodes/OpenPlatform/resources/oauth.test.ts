@@ -60,6 +60,14 @@ describe('OpenPlatform → OAuth', () => {
 		expect(runAsText(result)).not.toContain('secret-93fa1c');
 	});
 
+	it('says the OAuth access token was refused, with a hint about Exchange Code, not about notify or badge URLs', async () => {
+		const result = await runOpenPlatform(simulator, { resource: 'oauth', operation: 'getProfile', authenticateWith: 'accessToken', accessToken: 'expired-or-made-up-token-42' });
+		const error = result.nodeError(NODE);
+		expect(error?.message).toBe('OpenPlatform: the OAuth access token was refused (error-invalid-accesstoken)');
+		expect(error?.description).toMatch(/Exchange Code for Token/);
+		expect(error?.description).not.toMatch(/notify|badge|in the URL/);
+	});
+
 	it('refuses an empty code', async () => {
 		const result = await runOpenPlatform(simulator, { resource: 'oauth', operation: 'exchangeCode', code: ' ' });
 		expect(result.nodeError(NODE)?.message).toBe('Invalid "Code": is empty');
