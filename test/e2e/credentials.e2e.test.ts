@@ -70,9 +70,11 @@ describe('credential test buttons, run by n8n', () => {
 			status: 'OK',
 			message: 'OpenPlatform accepted the app token',
 		});
-		const wrong = await testButton('openPlatformApi', { url: platform.baseUrl, accessToken: `0-0-0-${'0'.repeat(30)}` });
+		const wrong = await testButton('openPlatformApi', { url: platform.baseUrl, accessToken: `${platform.appId}-u1-1234567890-1234567890` });
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toContain('the access token in the URL is not valid (error-invalid-accesstoken)');
+		const madeUp = await testButton('openPlatformApi', { url: platform.baseUrl, accessToken: `0-0-0-${'0'.repeat(30)}` });
+		expect(madeUp).toMatchObject({ status: 'Error', message: expect.stringContaining('carries a token that OpenPlatform never hands out') });
 		const failures = platform.tokenFailures();
 		expect(await testButton('openPlatformApi', { url: platform.baseUrl })).toMatchObject({ status: 'OK' });
 		expect(platform.tokenFailures()).toBe(failures);

@@ -78,6 +78,15 @@ describe('examples/openplatform-sign-in.json in n8n', () => {
 		expect(done.headers.get('location')).toBe('http://localhost:5678/');
 		const [execution] = await client.waitForExecutions(workflow.id, { count: 1 });
 		expect(execution.status).toBe('success');
+
+		// A replay with the same cookie: the spent state is in the workflow's static data, which n8n saved.
+		const exchanges = platform.requests.filter((entry) => entry.path.startsWith('/oauth/token/')).length;
+		const replay = await get(callback, { cookie });
+		expect(replay.status).toBe(400);
+		expect(await replay.json()).toEqual({ error: 'This sign-in was already completed; start again' });
+		expect(platform.requests.filter((entry) => entry.path.startsWith('/oauth/token/'))).toHaveLength(exchanges);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(await executionsOf(workflow.id)).toBe(1);
 	});
 
 	it('refuses a forged state with 400 and records no execution', async () => {
@@ -95,22 +104,28 @@ describe('examples/openplatform-command.json in n8n', () => {
 		const workflow = await activate('openplatform-command.json');
 		const script = await get(webhookUrl(state, workflow.webhookId, 'open'));
 		expect(await script.text()).toContain(webhookUrl(state, workflow.webhookId, 'command'));
+		// What the bridge script posts: the command and the session's verify URL, as text/plain.
+		const relayCommand = async (command: Record<string, unknown>) =>
+			await fetch(webhookUrl(state, workflow.webhookId, 'command'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(command) });
 		const before = platform.notifications.length;
-		const relay = await fetch(webhookUrl(state, workflow.webhookId, 'command'), {
-			method: 'POST',
-			headers: { 'content-type': 'text/plain' },
-			body: JSON.stringify({ type: 'refresh', body: { report: 'sales' }, openplatform: platform.verifyUrl('u1') }),
-		});
+		const relay = await relayCommand({ type: 'refresh', body: { report: 'sales' }, openplatform: platform.verifyUrl('u1') });
 		expect(relay.status).toBe(204);
 		await client.waitForExecutions(workflow.id, { count: 1 });
 		expect(platform.notifications.slice(before)).toEqual([
 			expect.objectContaining({ userId: 'u1', body: 'Command **refresh** received; the report is being refreshed.', data: '{"report":"sales"}' }),
 		]);
-		const forged = await fetch(webhookUrl(state, workflow.webhookId, 'command'), {
-			method: 'POST',
-			headers: { 'content-type': 'text/plain' },
-			body: JSON.stringify({ type: 'refresh', openplatform: `https://evil.example/verify/?accesstoken=1-${'a'.repeat(50)}` }),
-		});
+		const forged = await relayCommand({ type: 'refresh', openplatform: `https://evil.example/verify/?accesstoken=1-${'a'.repeat(50)}` });
 		expect(forged.status).toBe(400);
+
+		// Strangers with made-up session tokens: refused by their shape, OpenPlatform is never asked, real users still get in.
+		platform.clearLog();
+		for (let call = 0; call < 8; call++) {
+			const madeUp = await relayCommand({ type: 'refresh', openplatform: `${platform.baseUrl}/verify/?accesstoken=${call}-${'ab'.repeat(60)}` });
+			expect(madeUp.status).toBe(401);
+		}
+		expect(platform.requests.filter((entry) => entry.path === '/verify/')).toHaveLength(0);
+		const real = await relayCommand({ type: 'refresh', body: { report: 'hr' }, openplatform: platform.verifyUrl('u2') });
+		expect(real.status).toBe(204);
+		await client.waitForExecutions(workflow.id, { count: 2 });
 	});
 });
