@@ -137,9 +137,10 @@ export async function acquireTokenPermit(host: string, caller: TokenCaller): Pro
 	};
 }
 
+/** Token errors of the last 10 minutes in a caller's share (for a trigger's caller: all callers together). */
 export function recentTokenErrors(host: string, caller: TokenCaller): number {
-	const budgets = platformState(host).budgetsOf(caller);
-	return budgets[budgets.length - 1].recentErrors();
+	const platform = platformState(host);
+	return (caller.kind === 'workflow' ? platform.workflow : platform.webhook).recentErrors();
 }
 
 /** OpenPlatform said the IP is blocked: nothing is sent to it until its counters are surely cleared. */

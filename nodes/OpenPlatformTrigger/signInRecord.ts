@@ -28,6 +28,7 @@ interface SignInRecord {
 	usedCodes: { [codeHash: string]: { browser: string; exp: number } };
 }
 
+/** Nonces spent by this process, for two callbacks that reach it before either was saved. */
 const spentHere = new Set<string>();
 
 function hash(text: string): string {
@@ -57,9 +58,9 @@ function save(staticData: IDataObject, record: SignInRecord, now = Date.now()): 
 /** Marks a sign-in state as used; false when it was used before (a replay). */
 export function spendState(staticData: IDataObject, nonce: string, exp: number): boolean {
 	const record = recordIn(staticData);
-	if (record.spentStates[nonce] !== undefined || spentHere.has(`state:${nonce}`)) return false;
+	if (record.spentStates[nonce] !== undefined || spentHere.has(nonce)) return false;
 	if (spentHere.size >= MAX_ENTRIES) spentHere.delete(spentHere.values().next().value as string);
-	spentHere.add(`state:${nonce}`);
+	spentHere.add(nonce);
 	record.spentStates[nonce] = exp;
 	save(staticData, record);
 	return true;
