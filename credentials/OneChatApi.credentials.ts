@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -32,13 +31,6 @@ export class OneChatApi implements ICredentialType {
 		oneChatBodyEncodingField,
 		ignoreSslIssuesField,
 	];
-
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { apikey: '={{$credentials.apiKey}}' },
-		},
-	};
 
 	// Sends no message: authenticateUser with made-up values answers "Unauthorized" only when the
 	// API key itself is wrong.

@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -40,13 +39,6 @@ export class OneChatMiniAppApi implements ICredentialType {
 		oneChatBodyEncodingField,
 		ignoreSslIssuesField,
 	];
-
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { apikey: '={{$credentials.apiKey}}' },
-		},
-	};
 
 	// Checks a made-up session: a wrong app key is "Unauthorized", a right one "isAuthenticated: false".
 	test: ICredentialTestRequest = {

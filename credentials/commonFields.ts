@@ -30,10 +30,15 @@ export const oneChatBodyEncodingField: INodeProperties = {
 	description: 'How request bodies are encoded. The OneChat documentation does not say; JSON works with the public API.',
 };
 
-/** OneChat answers "Unauthorized" in the description of a refused key, even with HTTP 200. */
+/**
+ * OneChat answers "Unauthorized" in the description of a refused key, even with HTTP 200. The
+ * header is set here, for the Test button only: at run time the OneChat client (nodes/OneChat/
+ * transport.ts) sends it, so the credentials have no `authenticate` block that nothing else uses.
+ */
 export const oneChatTestRequestBase = {
 	baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 	url: '/authenticateUser',
 	method: 'POST',
+	headers: { apikey: '={{$credentials.apiKey}}' },
 	skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 } as const;

@@ -6,12 +6,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { requestOptionsProperty } from '../shared/requestOptions';
-import { routeOperation, type OperationRouter } from '../shared/router';
+import { optionsCollection, runOptions } from '../shared/options';
+import { runOperation, type OperationRouter } from '../shared/runner';
 import { messageDescription, messageOperations } from './resources/message';
 import { miniAppDescription, miniAppOperations } from './resources/miniApp';
+import { oneChatService, type OneChatClient } from './transport';
 
-const router: OperationRouter = {
+const router: OperationRouter<OneChatClient> = {
 	message: messageOperations,
 	miniApp: miniAppOperations,
 };
@@ -55,11 +56,11 @@ export class OneChat implements INodeType {
 			},
 			...messageDescription,
 			...miniAppDescription,
-			requestOptionsProperty(),
+			optionsCollection(runOptions(Object.keys(messageOperations))),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, router);
+		return await runOperation(this, oneChatService, router);
 	}
 }

@@ -1,33 +1,20 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
-import { apiError, outcomeForHttpStatus } from '../shared/errors';
+import { ItemError, outcomeForHttpStatus, parseParameters, parseResponse } from '../shared/errors';
+import { callService, type ServiceCaller } from '../shared/http';
 import { Redactor } from '../shared/redaction';
-import type { RetryPolicy } from '../shared/retry';
-import { callService, encodeBody, type BodyEncoding, type ServiceCallContext } from '../shared/serviceCall';
-import { parseParameters, parseResponse } from '../shared/validation';
+import type { ClientSetup, Service } from '../shared/runner';
 import { z } from '../shared/vendor';
 
 /** The only place that knows OneChat's URLs, its `apikey` header and its {status, description} answers. */
 
 export const ONECHAT = 'OneChat';
 
-export type OneChatEndpoint =
-	| 'massBroadcast'
-	| 'singleMessage'
-	| 'groupMessage'
-	| 'registerMiniApp'
-	| 'authenticateUser';
+/** The code of an ItemError for a refused API key. */
+const KEY_REFUSED = 'onechat-key-refused';
 
-export type OneChatCredentialType = 'oneChatApi' | 'oneChatMiniAppApi';
-
-export interface OneChatConnection {
-	baseUrl: string;
-	apiKey: string;
-	/** Set for the mini-app credential only. */
-	appId?: string;
-	bodyEncoding: BodyEncoding;
-	ignoreSslIssues: boolean;
-}
+type MessageEndpoint = 'massBroadcast' | 'singleMessage' | 'groupMessage';
+export type OneChatEndpoint = MessageEndpoint | 'registerMiniApp' | 'authenticateUser';
 
 const connectionSchema = z.object({
 	baseUrl: z
@@ -42,24 +29,16 @@ const connectionSchema = z.object({
 	ignoreSslIssues: z.boolean().default(false),
 });
 
-export function parseOneChatConnection(node: INode, credentials: ICredentialDataDecryptedObject): OneChatConnection {
-	return parseParameters(
-		node,
-		connectionSchema,
-		credentials,
-		{
-			baseUrl: 'Base URL (credential)',
-			apiKey: 'API Key (credential)',
-			appId: 'App ID (credential)',
-			bodyEncoding: 'Body Encoding (credential)',
-		},
-		0,
-	);
-}
+const connectionLabels = {
+	baseUrl: 'Base URL (credential)',
+	apiKey: 'API Key (credential)',
+	appId: 'App ID (credential)',
+	bodyEncoding: 'Body Encoding (credential)',
+};
 
-const answerSchema = z
-	.object({ status: z.string(), description: z.string().optional() })
-	.passthrough();
+type OneChatConnection = z.output<typeof connectionSchema>;
+
+const answerSchema = z.object({ status: z.string(), description: z.string().optional() }).passthrough();
 
 export type OneChatAnswer = z.infer<typeof answerSchema>;
 
@@ -69,109 +48,95 @@ const authenticationSchema = z.object({
 		.transform((value) => value === true || String(value).toLowerCase() === 'true'),
 });
 
-const credentialRejections = new WeakSet<Error>();
-
-/** True when OneChat refused the API key itself: no later request of the run can succeed. */
-export function isCredentialRejection(error: unknown): boolean {
-	return error instanceof Error && credentialRejections.has(error);
-}
-
-export interface OneChatTuning {
-	timeoutMs?: number;
-	retry?: RetryPolicy;
-	maxConnectionsPerOrigin?: number;
-}
+/** Makes the client of a run, a trigger or a credential test from either OneChat credential. */
+export const oneChatService: Service<OneChatClient> = {
+	credentialType: 'oneChatApi',
+	connect: (setup) => new OneChatClient(setup),
+};
 
 export class OneChatClient {
 	readonly redactor: Redactor;
 
-	private readonly call: ServiceCallContext;
+	/** Set once OneChat refused the API key in this run: no later request of the run can succeed. */
+	keyRefusal: ItemError | undefined;
 
-	constructor(
-		node: INode,
-		private readonly connection: OneChatConnection,
-		private readonly tuning: OneChatTuning = {},
-	) {
-		this.redactor = new Redactor([connection.apiKey]);
-		this.call = {
-			node,
-			service: ONECHAT,
-			redactor: this.redactor,
-			retry: tuning.retry,
-			transport: {
-				ignoreSslIssues: connection.ignoreSslIssues,
-				maxConnectionsPerOrigin: tuning.maxConnectionsPerOrigin,
-			},
-		};
+	private readonly connection: OneChatConnection;
+
+	private readonly caller: ServiceCaller;
+
+	constructor({ node, credentials, tuning, controls }: ClientSetup) {
+		this.connection = parseParameters(node, connectionSchema, credentials, connectionLabels, 0);
+		this.redactor = new Redactor([this.connection.apiKey]);
+		this.caller = { node, service: ONECHAT, redactor: this.redactor, tuning, controls, ignoreSslIssues: this.connection.ignoreSslIssues };
+	}
+
+	get node(): INode {
+		return this.caller.node;
 	}
 
 	/** Asks OneChat whether a mini-app user's session is valid; needs the mini-app credential. */
 	async authenticateUser(jid: string, sessionId: string, itemIndex: number): Promise<boolean> {
-		const appId = this.connection.appId ?? '';
-		const fields = { jid, sessionId, appId, apiKey: this.connection.apiKey };
-		const answer = await this.post('authenticateUser', fields, itemIndex);
-		const { isAuthenticated } = parseResponse(
-			this.call.node,
-			ONECHAT,
-			authenticationSchema,
-			answer,
-			itemIndex,
-			this.redactor,
-		);
-		return isAuthenticated;
+		const fields = { jid, sessionId, appId: this.connection.appId ?? '', apiKey: this.connection.apiKey };
+		const answer = await this.post('authenticateUser', fields, itemIndex, { jid });
+		return parseResponse(this.node, ONECHAT, authenticationSchema, answer, itemIndex, this.redactor).isAuthenticated;
 	}
 
-	/** Posts to an endpoint; an `Error` status (even with HTTP 200) is thrown as a node error. */
-	async post(endpoint: OneChatEndpoint, fields: Record<string, string>, itemIndex: number): Promise<OneChatAnswer> {
-		const { body, contentType } = encodeBody(fields, this.connection.bodyEncoding);
+	/** Sends a message to a target (a user or group JID, a domain); the result names the target. */
+	async sendTo(endpoint: MessageEndpoint, target: { jid: string } | { domain: string }, message: string, itemIndex: number): Promise<IDataObject> {
+		const answer = await this.post(endpoint, { ...target, message }, itemIndex, target);
+		return { ...target, status: answer.status, description: answer.description ?? '' };
+	}
+
+	/**
+	 * Posts to an endpoint; an `Error` status (even with HTTP 200) is thrown as an ItemError that
+	 * carries `details` (the recipient), so a failed item still says whom it was for.
+	 */
+	async post(endpoint: OneChatEndpoint, fields: Record<string, string>, itemIndex: number, details?: IDataObject): Promise<OneChatAnswer> {
+		try {
+			return await this.postOnce(endpoint, fields, itemIndex);
+		} catch (error) {
+			throw details && error instanceof ItemError ? error.with({ details }) : error;
+		}
+	}
+
+	private async postOnce(endpoint: OneChatEndpoint, fields: Record<string, string>, itemIndex: number): Promise<OneChatAnswer> {
+		const form = this.connection.bodyEncoding === 'form';
 		const answer = await callService(
-			this.call,
+			this.caller,
 			{
 				method: 'POST',
 				url: `${this.connection.baseUrl}/${endpoint}`,
-				headers: { apikey: this.connection.apiKey, 'content-type': contentType, accept: 'application/json' },
-				body,
-				timeoutMs: this.tuning.timeoutMs,
+				headers: {
+					apikey: this.connection.apiKey,
+					'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+					accept: 'application/json',
+				},
+				body: form ? new URLSearchParams(fields).toString() : JSON.stringify(fields),
 			},
 			itemIndex,
 		);
 		const ok = answer.status >= 200 && answer.status < 300;
-		if (answer.json === undefined && !ok) throw this.httpFailure(answer.status, answer.text, itemIndex);
-		const parsed = parseResponse(this.call.node, ONECHAT, answerSchema, answer.json, itemIndex, this.redactor, answer.status);
-		if (!ok || parsed.status.toLowerCase() !== 'success') {
-			const error = apiError(
-				this.call.node,
-				{
-					service: ONECHAT,
-					message: parsed.description && parsed.description !== '-' ? parsed.description : `${endpoint} failed`,
-					description: hintFor(parsed.description, answer.status),
-					httpStatus: answer.status,
-					response: parsed as IDataObject,
-					itemIndex,
-					outcome: outcomeForHttpStatus(answer.status),
-				},
-				this.redactor,
-			);
-			if (isUnauthorized(parsed.description, answer.status)) credentialRejections.add(error);
-			throw error;
-		}
-		return parsed;
-	}
-
-	private httpFailure(status: number, text: string, itemIndex: number) {
-		return apiError(
-			this.call.node,
+		// A failed HTTP status without JSON is reported as such; any other answer must have OneChat's shape.
+		const body = answer.json === undefined && !ok ? undefined : parseResponse(this.node, ONECHAT, answerSchema, answer.json, itemIndex, this.redactor, answer.status);
+		if (body && ok && body.status.toLowerCase() === 'success') return body;
+		const description = body?.description;
+		const keyRefused = isUnauthorized(description, answer.status);
+		const message = body ? (description && description !== '-' ? description : `${endpoint} failed`) : `HTTP ${answer.status} without a JSON answer`;
+		const error = new ItemError(
+			this.node,
 			{
-				service: ONECHAT,
-				message: `HTTP ${status} without a JSON answer`,
-				description: hintFor(undefined, status),
-				httpStatus: status,
-				response: text.slice(0, 500),
+				message: `${ONECHAT}: ${message}`,
+				description: hintFor(description, answer.status),
+				httpStatus: answer.status,
+				response: body ?? answer.text.slice(0, 500),
 				itemIndex,
-				outcome: outcomeForHttpStatus(status),
+				outcome: outcomeForHttpStatus(answer.status),
+				code: keyRefused ? KEY_REFUSED : undefined,
 			},
 			this.redactor,
 		);
+		if (keyRefused) this.keyRefusal ??= error;
+		throw error;
 	}
 }
 
@@ -180,11 +145,9 @@ function isUnauthorized(description: string | undefined, status: number): boolea
 }
 
 function hintFor(description: string | undefined, status: number): string | undefined {
-	if (isUnauthorized(description, status)) {
-		return 'OneChat refused the API key. Check "API Key" in the OneChat credential.';
-	}
+	if (isUnauthorized(description, status)) return 'OneChat refused the API key. Check "API Key" in the OneChat credential.';
 	if (status === 429 || status === 503) {
-		return 'OneChat is busy and retries ran out. Lower "Concurrency" or raise "Retries" in the node options.';
+		return 'OneChat is busy and retries ran out. Set "Max Messages per Second", lower "Concurrency" or raise "Retries" in the node options.';
 	}
 	if (status === 404) return 'Check "Base URL" in the OneChat credential; it should end with /onechat/api.';
 	return undefined;

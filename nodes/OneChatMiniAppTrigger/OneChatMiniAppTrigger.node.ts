@@ -8,12 +8,12 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { WEBHOOK_CALL_TUNING } from '../shared/retry';
-import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
+import { DEFAULT_MAX_BODY_KB, WEBHOOK_TUNING } from '../shared/defaults';
+import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, webhookCall } from '../shared/webhook';
 import { requiredText, userJid } from '../OneChat/schemas';
-import { OneChatClient, parseOneChatConnection } from '../OneChat/transport';
+import { oneChatService } from '../OneChat/transport';
 
 const sessionBody = z
 	.object({ jid: userJid, sessionId: requiredText })
@@ -69,21 +69,21 @@ export class OneChatMiniAppTrigger implements INodeType {
 				],
 				default: 'onReceived',
 			},
-			triggerOptions(MAX_BODY_64_KB),
+			optionsCollection([maxBodySizeOption(DEFAULT_MAX_BODY_KB)]),
 		],
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const call = webhookCall(this, MAX_BODY_64_KB.default as number);
+		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
 		const body = await call.readBody();
 		if (!body.ok) return call.refuse(body.status, body.message);
 		const parsed = sessionBody.safeParse(body.fields);
 		if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));
 
-		const node = this.getNode();
-		const connection = parseOneChatConnection(node, await this.getCredentials('oneChatMiniAppApi'));
+		const credentialType = 'oneChatMiniAppApi';
+		const credentials = await this.getCredentials(credentialType);
 		// The mini-app page waits on this check: a busy OneChat (long Retry-After) gets a 502 at once.
-		const client = new OneChatClient(node, connection, WEBHOOK_CALL_TUNING);
+		const client = oneChatService.connect({ node: this.getNode(), credentials, credentialType, tuning: WEBHOOK_TUNING });
 		const { jid, sessionId, ...rest } = parsed.data;
 		let authenticated: boolean;
 		try {

@@ -6,10 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { requestOptionsProperty } from '../shared/requestOptions';
-import { routeOperation } from '../shared/router';
+import { optionsCollection, runOptions } from '../shared/options';
+import { runOperation } from '../shared/runner';
 import { openPlatformApiConnection, openPlatformOAuth2Connection } from './credentialTest';
-import { properties, router } from './resources';
+import { properties, router, SENDING_OPERATIONS } from './resources';
+import { openPlatformService } from './transport';
 
 export class OpenPlatform implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,12 +29,12 @@ export class OpenPlatform implements INodeType {
 			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
 			{ name: 'openPlatformOAuth2Api', required: true, testedBy: 'openPlatformOAuth2Connection', displayOptions: { show: { resource: ['oauth'] } } },
 		],
-		properties: [...properties, requestOptionsProperty()],
+		properties: [...properties, optionsCollection(runOptions(SENDING_OPERATIONS))],
 	};
 
 	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, router);
+		return await runOperation(this, openPlatformService, router);
 	}
 }

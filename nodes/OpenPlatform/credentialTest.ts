@@ -1,9 +1,9 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { CREDENTIAL_TEST_TUNING, credentialTestNode, credentialVerdict } from '../shared/credentialTest';
-import { NodeApiError } from 'n8n-workflow';
-
-import { OpenPlatformClient, openPlatformErrorCode, parseApiConnection, parseOAuthConnection } from './transport';
+import { credentialTestNode, credentialVerdict } from '../shared/credentialTest';
+import { CREDENTIAL_TEST_TUNING } from '../shared/defaults';
+import { ItemError } from '../shared/errors';
+import { openPlatformService } from './transport';
 
 const NODE = credentialTestNode('OpenPlatform API', 'openPlatform');
 const OAUTH_NODE = credentialTestNode('OpenPlatform OAuth2 API', 'openPlatform');
@@ -19,13 +19,11 @@ export async function openPlatformApiConnection(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	return await credentialVerdict(async () => {
-		const connection = parseApiConnection(NODE, credential.data ?? {});
-		const client = OpenPlatformClient.forApi(NODE, connection, CREDENTIAL_TEST_TUNING);
-		const usersUrl = OpenPlatformClient.usersUrlOf(connection);
-		if (usersUrl) {
-			const field = connection.usersTokenUrl ? 'Users URL (With Token)' : 'App Access Token';
-			await client.usersPage(client.checkUrl(usersUrl, 'users', field, 0), { limit: '1' }, 0);
-			if (!connection.originToken) return { status: 'OK', message: 'OpenPlatform accepted the app token' };
+		const credentialType = 'openPlatformApi';
+		const client = openPlatformService.connect({ node: NODE, credentials: credential.data ?? {}, credentialType, tuning: CREDENTIAL_TEST_TUNING });
+		if (client.usersUrl) {
+			await client.usersPage(client.checkUrl(client.usersUrl, 'users', client.usersUrlField, 0), { limit: '1' }, 0);
+			if (!client.hasOriginToken) return { status: 'OK', message: 'OpenPlatform accepted the app token' };
 			// OpenPlatform 4.9 caches a token that passed for the rest of the minute and skips the origin check for it.
 			return {
 				status: 'OK',
@@ -50,15 +48,15 @@ export async function openPlatformOAuth2Connection(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	return await credentialVerdict(async () => {
-		const connection = parseOAuthConnection(OAUTH_NODE, credential.data ?? {});
-		const client = OpenPlatformClient.forOAuth(OAUTH_NODE, connection, CREDENTIAL_TEST_TUNING);
+		const credentialType = 'openPlatformOAuth2Api';
+		const client = openPlatformService.connect({ node: OAUTH_NODE, credentials: credential.data ?? {}, credentialType, tuning: CREDENTIAL_TEST_TUNING });
 		let code: string | undefined;
 		try {
-			await client.exchangeCode('n8n-credential-test', connection.clientId, connection.clientSecret, 0);
+			await client.exchangeCode('n8n-credential-test', 0);
 		} catch (error) {
-			code = openPlatformErrorCode(error);
+			code = error instanceof ItemError ? error.code : undefined;
 			// An HTTP answer without OpenPlatform's error array: something else answers at the URL.
-			if (code === undefined && error instanceof NodeApiError && error.httpCode) return { status: 'Error', message: NOT_OPENPLATFORM_OAUTH };
+			if (code === undefined && error instanceof ItemError && error.httpCode) return { status: 'Error', message: NOT_OPENPLATFORM_OAUTH };
 			// Not answered at all (unreachable, timeout): its message is already worded and redacted.
 			if (code === undefined) return { status: 'Error', message: (error as Error).message };
 		}

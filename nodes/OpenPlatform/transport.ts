@@ -1,11 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
-import { apiError, invalidParameter, outcomeForHttpStatus, withItemDetails } from '../shared/errors';
+import { invalidParameter, ItemError, outcomeForHttpStatus, parseParameters, parseResponse } from '../shared/errors';
+import { callService, type ServiceAnswer, type ServiceCaller } from '../shared/http';
 import { Redactor } from '../shared/redaction';
-import type { RetryPolicy } from '../shared/retry';
-import { callService, type ServiceAnswer, type ServiceCallContext } from '../shared/serviceCall';
-import { parseParameters, parseResponse } from '../shared/validation';
+import type { ClientSetup, Service } from '../shared/runner';
 import { z, type ZodTypeAny } from '../shared/vendor';
 import { OPENPLATFORM_ERRORS, TOKEN_ERROR_CODES, type ErrorWords } from './errorCodes';
 import { acquireTokenPermit, markBlocked, recentTokenErrors, WORKFLOW_CALLER, type TokenCaller, type TokenRefusalReason } from './tokenGuard';
@@ -50,28 +48,20 @@ const oauthConnectionSchema = z.object({
 	ignoreSslIssues: z.boolean().default(false),
 });
 
-export type OpenPlatformApiConnection = z.output<typeof apiConnectionSchema>;
-export type OpenPlatformOAuthConnection = z.output<typeof oauthConnectionSchema>;
+type ApiConnection = z.output<typeof apiConnectionSchema>;
+type OAuthConnection = z.output<typeof oauthConnectionSchema>;
 
-export function parseApiConnection(node: INode, credentials: ICredentialDataDecryptedObject): OpenPlatformApiConnection {
-	return parseParameters(node, apiConnectionSchema, credentials, { url: 'OpenPlatform URL (credential)' }, 0);
-}
+const API_LABELS = { url: 'OpenPlatform URL (credential)' };
+const OAUTH_LABELS = { url: 'OpenPlatform URL (credential)', clientId: 'Client ID (credential)', clientSecret: 'Client Secret (credential)' };
 
-export function parseOAuthConnection(node: INode, credentials: ICredentialDataDecryptedObject): OpenPlatformOAuthConnection {
-	return parseParameters(
-		node,
-		oauthConnectionSchema,
-		credentials,
-		{ url: 'OpenPlatform URL (credential)', clientId: 'Client ID (credential)', clientSecret: 'Client Secret (credential)' },
-		0,
-	);
-}
+/** The code of an ItemError for a request the token-error guard kept back (see tokenGuard.ts). */
+export const TOKEN_GUARD_REFUSAL = 'token-guard-refusal';
 
-export interface OpenPlatformTuning {
-	timeoutMs?: number;
-	retry?: RetryPolicy;
-	maxConnectionsPerOrigin?: number;
-}
+/** Makes the client of a run, a trigger or a credential test from either OpenPlatform credential. */
+export const openPlatformService: Service<OpenPlatformClient> = {
+	credentialType: 'openPlatformApi',
+	connect: (setup) => new OpenPlatformClient(setup),
+};
 
 const errorList = z.array(z.object({ name: z.string(), error: z.string().optional() }).passthrough()).min(1);
 const success = z.object({ success: z.literal(true) }).passthrough();
@@ -92,46 +82,57 @@ export type UsersPage = z.output<typeof usersPage>;
 export class OpenPlatformClient {
 	readonly redactor: Redactor;
 
-	private readonly call: ServiceCallContext;
-
 	/** The host OpenPlatform's IP block applies to, and the token-error guard counts for. */
 	readonly host: string;
 
-	constructor(
-		private readonly node: INode,
-		/** The credential's OpenPlatform URL, without a trailing slash (it may have a path prefix). */
-		private readonly origin: string,
-		private readonly headers: Record<string, string>,
-		secrets: string[],
-		ignoreSslIssues: boolean,
-		private readonly tuning: OpenPlatformTuning = {},
-	) {
-		this.redactor = new Redactor(secrets);
-		this.host = new URL(origin).origin;
-		this.call = {
-			node,
-			service: OPENPLATFORM,
-			redactor: this.redactor,
-			retry: tuning.retry,
-			transport: { ignoreSslIssues, maxConnectionsPerOrigin: tuning.maxConnectionsPerOrigin },
-		};
-	}
-
-	static forApi(node: INode, connection: OpenPlatformApiConnection, tuning?: OpenPlatformTuning): OpenPlatformClient {
-		const headers: Record<string, string> = connection.originToken ? { 'x-origin': connection.originToken } : {};
-		const secrets = [connection.originToken, connection.accessToken, connection.usersTokenUrl];
-		return new OpenPlatformClient(node, connection.url, headers, secrets, connection.ignoreSslIssues, tuning);
-	}
-
-	static forOAuth(node: INode, connection: OpenPlatformOAuthConnection, tuning?: OpenPlatformTuning): OpenPlatformClient {
-		return new OpenPlatformClient(node, connection.url, {}, [connection.clientSecret], connection.ignoreSslIssues, tuning);
-	}
-
 	/** The users URL from the credential: the pasted URL, or one built from the app token. */
-	static usersUrlOf(connection: OpenPlatformApiConnection): string | undefined {
-		if (connection.usersTokenUrl) return connection.usersTokenUrl;
-		if (connection.accessToken) return `${connection.url}/api/users/?accesstoken=${encodeURIComponent(connection.accessToken)}`;
-		return undefined;
+	readonly usersUrl: string | undefined;
+
+	/** Which credential field the users URL came from, for messages. */
+	readonly usersUrlField: string;
+
+	/** Set with the app API credential. */
+	readonly hasOriginToken: boolean;
+
+	private readonly oauth: { clientId: string; clientSecret: string } | undefined;
+
+	private readonly node: INode;
+
+	/** The credential's OpenPlatform URL, without a trailing slash (it may have a path prefix). */
+	private readonly origin: string;
+
+	private readonly headers: Record<string, string>;
+
+	private readonly caller: ServiceCaller;
+
+	constructor({ node, credentials, credentialType, tuning, controls }: ClientSetup) {
+		let secrets: string[];
+		let ignoreSslIssues: boolean;
+		if (credentialType === 'openPlatformOAuth2Api') {
+			const connection: OAuthConnection = parseParameters(node, oauthConnectionSchema, credentials, OAUTH_LABELS, 0);
+			this.oauth = { clientId: connection.clientId, clientSecret: connection.clientSecret };
+			this.origin = connection.url;
+			this.headers = {};
+			secrets = [connection.clientSecret];
+			ignoreSslIssues = connection.ignoreSslIssues;
+			this.usersUrlField = '';
+			this.hasOriginToken = false;
+		} else {
+			const connection: ApiConnection = parseParameters(node, apiConnectionSchema, credentials, API_LABELS, 0);
+			this.origin = connection.url;
+			this.headers = connection.originToken ? { 'x-origin': connection.originToken } : {};
+			secrets = [connection.originToken, connection.accessToken, connection.usersTokenUrl];
+			ignoreSslIssues = connection.ignoreSslIssues;
+			this.usersUrl =
+				connection.usersTokenUrl ||
+				(connection.accessToken ? `${connection.url}/api/users/?accesstoken=${encodeURIComponent(connection.accessToken)}` : undefined);
+			this.usersUrlField = connection.usersTokenUrl ? 'Users URL (With Token)' : 'App Access Token';
+			this.hasOriginToken = connection.originToken !== '';
+		}
+		this.node = node;
+		this.redactor = new Redactor(secrets);
+		this.host = new URL(this.origin).origin;
+		this.caller = { node, service: OPENPLATFORM, redactor: this.redactor, tuning, controls, ignoreSslIssues };
 	}
 
 	/**
@@ -218,18 +219,19 @@ export class OpenPlatformClient {
 	async answersAsOpenPlatform(): Promise<boolean> {
 		const headers = { accept: 'application/json', 'content-type': 'application/json', ...this.headers };
 		const url = `${this.origin}/api/notify/`;
-		const answer = await callService(this.call, { method: 'POST', url, headers, body: '{}', timeoutMs: this.tuning.timeoutMs }, 0);
+		const answer = await callService(this.caller, { method: 'POST', url, headers, body: '{}' }, 0);
 		const parsed = errorList.safeParse(answer.json);
 		return parsed.success && parsed.data[0].name === 'body';
 	}
 
-	authorizationUrl(clientId: string, redirectUri: string): string {
-		const query = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri });
+	authorizationUrl(redirectUri: string): string {
+		const query = new URLSearchParams({ client_id: this.oauthClient().clientId, redirect_uri: redirectUri });
 		return `${this.origin}/oauth/authorize/?${query.toString()}`;
 	}
 
-	async exchangeCode(code: string, clientId: string, clientSecret: string, itemIndex: number): Promise<{ access_token: string; expire: string }> {
+	async exchangeCode(code: string, itemIndex: number): Promise<{ access_token: string; expire: string }> {
 		this.redactor.addSecret(code);
+		const { clientId, clientSecret } = this.oauthClient();
 		const body = JSON.stringify({ code, client_id: clientId, client_secret: clientSecret });
 		// The token endpoint answers error-invalid-accesstoken both for a bad code and for a wrong client.
 		const answer = await this.sendToOAuth('POST', new URL(`${this.origin}/oauth/token/`), itemIndex, body, {}, {
@@ -291,7 +293,13 @@ export class OpenPlatformClient {
 	private async request(method: 'GET' | 'POST', url: URL, itemIndex: number, body: string | undefined, extraHeaders: Record<string, string>): Promise<ServiceAnswer> {
 		const headers: Record<string, string> = { accept: 'application/json', ...this.headers, ...extraHeaders };
 		if (body !== undefined) headers['content-type'] = 'application/json';
-		return await callService(this.call, { method, url: url.toString(), headers, body, timeoutMs: this.tuning.timeoutMs }, itemIndex);
+		return await callService(this.caller, { method, url: url.toString(), headers, body }, itemIndex);
+	}
+
+	/** The OAuth client of the credential; only the OAuth credential has one. */
+	oauthClient(): { clientId: string; clientSecret: string } {
+		if (!this.oauth) throw new ItemError(this.node, { message: 'OAuth operations need the OpenPlatform OAuth2 API credential', itemIndex: 0 });
+		return this.oauth;
 	}
 
 	private parse<S extends ZodTypeAny>(schema: S, answer: ServiceAnswer, itemIndex: number): z.output<S> {
@@ -299,64 +307,43 @@ export class OpenPlatformClient {
 	}
 
 	/** Refused by the token-error guard: nothing was sent, so OpenPlatform cannot block n8n's IP. */
-	private notSent(reason: TokenRefusalReason, caller: TokenCaller, itemIndex: number): TokenGuardRefusal {
+	private notSent(reason: TokenRefusalReason, caller: TokenCaller, itemIndex: number): ItemError {
 		const why =
 			reason === 'blocked'
 				? 'OpenPlatform blocked this n8n server\'s IP address less than 10 minutes ago'
 				: reason === 'address'
 					? 'too many sessions from this client address were refused in the last 10 minutes'
 					: `${recentTokenErrors(this.host, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`;
-		return withItemDetails(
-			new TokenGuardRefusal(this.node, reason, `${OPENPLATFORM}: not sent, because ${why}`, {
-				itemIndex,
-				description:
-					'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens; sending resumes once those errors are 10 minutes old.',
-			}),
-			{ outcome: 'failed' },
-		);
+		return new ItemError(this.node, {
+			message: `${OPENPLATFORM}: not sent, because ${why}`,
+			description:
+				'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens; sending resumes once those errors are 10 minutes old.',
+			itemIndex,
+			code: TOKEN_GUARD_REFUSAL,
+			details: { notSentBecause: reason },
+		});
 	}
 
-	private failure(answer: ServiceAnswer, first: OpenPlatformErrorEntry | undefined, itemIndex: number, errorWords: ErrorWords) {
+	private failure(answer: ServiceAnswer, first: OpenPlatformErrorEntry | undefined, itemIndex: number, errorWords: ErrorWords): ItemError {
 		const known = first ? (errorWords[first.name] ?? OPENPLATFORM_ERRORS[first.name]) : undefined;
 		let message: string;
 		if (known) message = `${known.message} (${first?.name})`;
 		else if (first) message = first.error ?? first.name;
 		else message = describeNonJson(answer);
-		const error = apiError(
+		return new ItemError(
 			this.node,
 			{
-				service: OPENPLATFORM,
-				message,
+				message: `${OPENPLATFORM}: ${message}`,
 				description: known?.hint,
 				httpStatus: answer.status,
 				response: answer.json ?? answer.text.slice(0, 300),
 				itemIndex,
 				outcome: outcomeForHttpStatus(answer.status),
+				code: first?.name,
 			},
 			this.redactor,
 		);
-		if (first) errorCodes.set(error, first.name);
-		return error;
 	}
-}
-
-/** A request the token-error guard kept from being sent, and why. */
-export class TokenGuardRefusal extends NodeOperationError {
-	constructor(
-		node: INode,
-		readonly reason: TokenRefusalReason,
-		message: string,
-		options: { itemIndex: number; description: string },
-	) {
-		super(node, message, options);
-	}
-}
-
-const errorCodes = new WeakMap<Error, string>();
-
-/** OpenPlatform's own error code (`error-nooauth`...) behind an error of this client, if it gave one. */
-export function openPlatformErrorCode(error: unknown): string | undefined {
-	return error instanceof Error ? errorCodes.get(error) : undefined;
 }
 
 type OpenPlatformErrorEntry = z.output<typeof errorList>[number];

@@ -8,11 +8,12 @@ import {
 } from 'n8n-workflow';
 
 import { openPlatformApiConnection, openPlatformOAuth2Connection } from '../OpenPlatform/credentialTest';
-import { MAX_BODY_64_KB, triggerOptions } from '../shared/triggerOptions';
+import { DEFAULT_MAX_BODY_KB, DEFAULT_SIGN_IN_MINUTES } from '../shared/defaults';
+import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { webhookCall } from '../shared/webhook';
 import { appOpened } from './events/appOpened';
 import { commandReceived } from './events/commandReceived';
-import type { WebhookCall } from './events/context';
+import type { WebhookCall } from './events/session';
 import { oauthSignIn } from './events/oauthSignIn';
 
 const EVENTS: Record<string, (context: IWebhookFunctions, call: WebhookCall) => Promise<IWebhookResponseData>> = {
@@ -130,14 +131,14 @@ export class OpenPlatformTrigger implements INodeType {
 				description: 'Where the browser goes once the profile has been read',
 				displayOptions: { show: { event: ['oauthSignIn'] } },
 			},
-			triggerOptions(MAX_BODY_64_KB, {
+			optionsCollection([maxBodySizeOption(DEFAULT_MAX_BODY_KB), {
 				displayName: 'Sign-In Time Limit (Minutes)',
 				name: 'stateLifetimeMinutes',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 10,
+				default: DEFAULT_SIGN_IN_MINUTES,
 				description: 'How long a started sign-in stays valid; later callbacks are refused with 400',
-			}),
+			}]),
 		],
 	};
 
@@ -145,7 +146,7 @@ export class OpenPlatformTrigger implements INodeType {
 	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const call = webhookCall(this, MAX_BODY_64_KB.default as number);
+		const call = webhookCall(this, DEFAULT_MAX_BODY_KB);
 		const handler = EVENTS[this.getNodeParameter('event') as string];
 		if (!handler) return call.refuse(404, 'Unknown event');
 		return await handler(this, call);

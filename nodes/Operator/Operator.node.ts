@@ -6,14 +6,15 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { requestOptionsProperty } from '../shared/requestOptions';
-import { routeOperation, type OperationRouter } from '../shared/router';
+import { optionsCollection, runOptions } from '../shared/options';
+import { runOperation, type OperationRouter } from '../shared/runner';
 import { operatorApiConnection } from './credentialTest';
-import { OPERATOR_NODE_NAME } from './nodeName';
+import { OPERATOR_NODE_NAME } from './panelAnswer';
 import { messageDescription, messageOperations } from './resources/message';
 import { panelRequestDescription, panelRequestOperations } from './resources/panelRequest';
+import { operatorService, type OperatorClient } from './transport';
 
-const router: OperationRouter = {
+const router: OperationRouter<OperatorClient> = {
 	message: messageOperations,
 	panelRequest: panelRequestOperations,
 };
@@ -48,13 +49,13 @@ export class Operator implements INodeType {
 			},
 			...messageDescription,
 			...panelRequestDescription,
-			{ ...requestOptionsProperty(), displayOptions: { show: { resource: ['message'] } } },
+			optionsCollection(runOptions(Object.keys(messageOperations)), { show: { resource: ['message'] } }),
 		],
 	};
 
 	methods = { credentialTest: { operatorApiConnection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, router);
+		return await runOperation(this, operatorService, router);
 	}
 }

@@ -1,7 +1,8 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { CREDENTIAL_TEST_TUNING, credentialTestNode, credentialVerdict } from '../shared/credentialTest';
-import { OperatorClient, parseOperatorConnection } from './transport';
+import { credentialTestNode, credentialVerdict } from '../shared/credentialTest';
+import { CREDENTIAL_TEST_TUNING } from '../shared/defaults';
+import { operatorService } from './transport';
 
 const NODE = credentialTestNode('Operator Panel API', 'operator');
 
@@ -15,8 +16,8 @@ export async function operatorApiConnection(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	return await credentialVerdict(async () => {
-		const connection = parseOperatorConnection(NODE, credential.data ?? {});
-		return verdictFor(await new OperatorClient(NODE, connection, CREDENTIAL_TEST_TUNING).checkToken());
+		const client = operatorService.connect({ node: NODE, credentials: credential.data ?? {}, credentialType: 'operatorApi', tuning: CREDENTIAL_TEST_TUNING });
+		return verdictFor(await client.checkToken());
 	});
 }
 

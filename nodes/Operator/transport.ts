@@ -1,10 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { apiError, outcomeForHttpStatus } from '../shared/errors';
+import { ItemError, outcomeForHttpStatus, parseParameters } from '../shared/errors';
+import { callService, type ServiceAnswer, type ServiceCaller } from '../shared/http';
 import { Redactor } from '../shared/redaction';
-import type { RetryPolicy } from '../shared/retry';
-import { callService, type ServiceAnswer, type ServiceCallContext } from '../shared/serviceCall';
-import { parseParameters } from '../shared/validation';
+import type { ClientSetup, Service } from '../shared/runner';
 import { FormData, z } from '../shared/vendor';
 
 /** The only place that knows the Operator API: its endpoint, the `token` field and its answers. */
@@ -22,17 +21,15 @@ const connectionSchema = z.object({
 	ignoreSslIssues: z.boolean().default(false),
 });
 
-export type OperatorConnection = z.output<typeof connectionSchema>;
+type OperatorConnection = z.output<typeof connectionSchema>;
 
-export function parseOperatorConnection(node: INode, credentials: ICredentialDataDecryptedObject): OperatorConnection {
-	return parseParameters(
-		node,
-		connectionSchema,
-		credentials,
-		{ apiUrl: 'API Endpoint URL (credential)', apiToken: 'API Token (credential)' },
-		0,
-	);
-}
+const connectionLabels = { apiUrl: 'API Endpoint URL (credential)', apiToken: 'API Token (credential)' };
+
+/** Makes the client of a run or a credential test from the Operator Panel API credential. */
+export const operatorService: Service<OperatorClient> = {
+	credentialType: 'operatorApi',
+	connect: (setup) => new OperatorClient(setup),
+};
 
 export interface PanelMessage {
 	user_id: number;
@@ -42,34 +39,21 @@ export interface PanelMessage {
 	attach?: { bytes: Buffer; fileName: string; mimeType: string };
 }
 
-export interface OperatorTuning {
-	timeoutMs?: number;
-	retry?: RetryPolicy;
-	maxConnectionsPerOrigin?: number;
-}
-
 export class OperatorClient {
 	readonly redactor: Redactor;
 
-	private readonly call: ServiceCallContext;
+	private readonly connection: OperatorConnection;
 
-	constructor(
-		node: INode,
-		private readonly connection: OperatorConnection,
-		private readonly tuning: OperatorTuning = {},
-	) {
-		this.redactor = new Redactor([connection.apiToken, connection.webhookToken]);
-		this.call = {
-			node,
-			service: OPERATOR,
-			redactor: this.redactor,
-			retry: tuning.retry,
-			transport: { ignoreSslIssues: connection.ignoreSslIssues, maxConnectionsPerOrigin: tuning.maxConnectionsPerOrigin },
-		};
+	private readonly caller: ServiceCaller;
+
+	constructor({ node, credentials, tuning, controls }: ClientSetup) {
+		this.connection = parseParameters(node, connectionSchema, credentials, connectionLabels, 0);
+		this.redactor = new Redactor([this.connection.apiToken, this.connection.webhookToken]);
+		this.caller = { node, service: OPERATOR, redactor: this.redactor, tuning, controls, ignoreSslIssues: this.connection.ignoreSslIssues };
 	}
 
 	/** "Send message to control panel": multipart/form-data with the token and action=message_sent. */
-	async sendMessage(message: PanelMessage, itemIndex: number): Promise<IDataObject> {
+	async sendMessage(message: PanelMessage, itemIndex: number, details: IDataObject): Promise<IDataObject> {
 		const form = new FormData();
 		form.append('token', this.connection.apiToken);
 		form.append('action', 'message_sent');
@@ -85,23 +69,28 @@ export class OperatorClient {
 			const { bytes, fileName, mimeType } = message.attach;
 			form.append('attach', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }), fileName);
 		}
-		const answer = await this.post(form, itemIndex);
+		let answer: ServiceAnswer;
+		try {
+			answer = await this.post(form, itemIndex);
+		} catch (error) {
+			throw error instanceof ItemError ? error.with({ details }) : error;
+		}
 		if (answer.status >= 200 && answer.status < 300) {
 			// Redacted like the error path: a panel echoing the token must not put it into the output.
 			return this.redactor.value(answer.json && typeof answer.json === 'object' ? (answer.json as IDataObject) : { response: answer.text });
 		}
 		const body = answer.json as { error?: unknown; message?: unknown } | undefined;
 		const reason = typeof body?.error === 'string' ? body.error : typeof body?.message === 'string' ? body.message : undefined;
-		throw apiError(
-			this.call.node,
+		throw new ItemError(
+			this.caller.node,
 			{
-				service: OPERATOR,
-				message: reason ?? `HTTP ${answer.status}`,
+				message: `${OPERATOR}: ${reason ?? `HTTP ${answer.status}`}`,
 				description: hintFor(answer.status),
 				httpStatus: answer.status,
 				response: answer.json ?? answer.text.slice(0, 500),
 				itemIndex,
 				outcome: outcomeForHttpStatus(answer.status),
+				details,
 			},
 			this.redactor,
 		);
@@ -119,11 +108,7 @@ export class OperatorClient {
 	}
 
 	private async post(form: FormData, itemIndex: number): Promise<ServiceAnswer> {
-		return await callService(
-			this.call,
-			{ method: 'POST', url: this.connection.apiUrl, headers: { accept: 'application/json' }, body: form, timeoutMs: this.tuning.timeoutMs },
-			itemIndex,
-		);
+		return await callService(this.caller, { method: 'POST', url: this.connection.apiUrl, headers: { accept: 'application/json' }, body: form }, itemIndex);
 	}
 }
 
@@ -131,7 +116,7 @@ function hintFor(status: number): string | undefined {
 	if (status === 401 || status === 403) return 'The panel refused the token. Check "API Token" in the Operator Panel API credential.';
 	if (status === 404) return 'Check "API Endpoint URL" in the Operator Panel API credential.';
 	if (status === 413) return 'The attachment is too large for the panel; lower "Max File Size" or send a public photo URL instead.';
-	if (status === 429 || status === 503) return 'The panel is busy and retries ran out. Lower "Concurrency" or raise "Retries".';
+	if (status === 429 || status === 503) return 'The panel is busy and retries ran out. Set "Max Messages per Second", lower "Concurrency" or raise "Retries".';
 	if (status === 400 || status === 422) return 'The panel refused the message; its answer is under "error details".';
 	return undefined;
 }

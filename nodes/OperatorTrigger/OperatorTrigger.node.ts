@@ -9,7 +9,8 @@ import {
 } from 'n8n-workflow';
 
 import { operatorApiConnection } from '../Operator/credentialTest';
-import { MAX_BODY_10_MB, triggerOptions } from '../shared/triggerOptions';
+import { DEFAULT_MAX_BODY_KB_WITH_FILES } from '../shared/defaults';
+import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
 import { answerRouteProblem, type RespondMode } from './answerRoute';
@@ -92,7 +93,7 @@ export class OperatorTrigger implements INodeType {
 				default: 'responseNode',
 				displayOptions: { show: { event: REQUEST_EVENTS } },
 			},
-			triggerOptions(MAX_BODY_10_MB),
+			optionsCollection([maxBodySizeOption(DEFAULT_MAX_BODY_KB_WITH_FILES)]),
 		],
 	};
 
@@ -100,7 +101,7 @@ export class OperatorTrigger implements INodeType {
 	methods = { credentialTest: { operatorApiConnection } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const call = webhookCall(this, MAX_BODY_10_MB.default as number);
+		const call = webhookCall(this, DEFAULT_MAX_BODY_KB_WITH_FILES);
 		const event = EVENTS[this.getNodeParameter('event') as string];
 		const credentials = webhookTokenSchema.safeParse(await this.getCredentials('operatorApi'));
 		if (!event || !credentials.success) {

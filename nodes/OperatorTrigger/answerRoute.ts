@@ -1,7 +1,6 @@
 import type { IWebhookFunctions, NodeTypeAndVersion } from 'n8n-workflow';
 
-import { OPERATOR_NODE_NAME } from '../Operator/nodeName';
-import type { panelRequestOperations } from '../Operator/resources/panelRequest';
+import { OPERATOR_NODE_NAME, type PanelAnswerOperation } from '../Operator/panelAnswer';
 
 /**
  * Only the Operator Panel answer node checks the shape the panel expects. n8n itself sends the
@@ -14,7 +13,7 @@ export type RespondMode = 'lastNode' | 'responseNode';
 
 /** The Operator Panel operation that answers one request event. */
 export interface AnswerOperation {
-	operation: keyof typeof panelRequestOperations;
+	operation: PanelAnswerOperation;
 	/** As the user finds it in the editor, for messages. */
 	label: string;
 }

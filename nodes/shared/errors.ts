@@ -1,13 +1,7 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type INode,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import type { Redactor } from './redaction';
-import { TransportError } from './transport';
+import type { z, ZodIssue, ZodTypeAny } from './vendor';
 
 /**
  * What became of one item's request:
@@ -16,20 +10,65 @@ import { TransportError } from './transport';
  */
 export type ItemOutcome = 'failed' | 'unknown';
 
-const itemDetails = new WeakMap<Error, IDataObject>();
-
-/** Fields (for example the recipient) that describe the failed item in "continue on fail" output. */
-export function withItemDetails<E extends Error>(error: E, details: IDataObject): E {
-	itemDetails.set(error, { ...itemDetails.get(error), ...details });
-	return error;
+export interface ItemErrorInit {
+	/** Starts with the service's name for service failures ("OneChat: ..."). */
+	message: string;
+	description?: string;
+	itemIndex: number;
+	outcome?: ItemOutcome;
+	httpStatus?: number;
+	/** The server's answer, shown under "error details". */
+	response?: unknown;
+	/** The service's own name for the failure (OpenPlatform's `error-offline`...), or one the client gives it. */
+	code?: string;
+	/** Fields describing the item (the recipient...) for "continue on fail" output. */
+	details?: IDataObject;
 }
 
-export function itemDetailsOf(error: Error): IDataObject {
-	return itemDetails.get(error) ?? {};
+/**
+ * The package's one error type. It carries what the item runner and the callers need (outcome,
+ * the service's code, the item's details) instead of side tables, and it is never changed after
+ * it is thrown: `with()` makes a copy. Texts pass the redactor before they are stored.
+ */
+export class ItemError extends NodeApiError {
+	readonly outcome: ItemOutcome;
+
+	readonly code: string | undefined;
+
+	readonly details: IDataObject;
+
+	/** Already redacted; kept (not enumerable, so never serialized twice) for with(). */
+	private declare readonly init: ItemErrorInit;
+
+	constructor(node: INode, init: ItemErrorInit, redactor?: Redactor) {
+		const clean = redactor ? redacted(init, redactor) : init;
+		const response = clean.response && typeof clean.response === 'object' ? clean.response : { body: clean.response ?? null };
+		super(node, response as JsonObject, {
+			message: clean.message,
+			description: clean.description,
+			httpCode: clean.httpStatus === undefined ? undefined : String(clean.httpStatus),
+			itemIndex: clean.itemIndex,
+		});
+		Object.defineProperty(this, 'init', { value: clean, enumerable: false });
+		this.outcome = clean.outcome ?? 'failed';
+		this.code = clean.code;
+		this.details = clean.details ?? {};
+	}
+
+	/** A copy with more details, or with a report added to the description. */
+	with(change: { details?: IDataObject; report?: string }): ItemError {
+		const description = change.report ? [this.init.description, change.report].filter(Boolean).join('\n\n') : this.init.description;
+		return new ItemError(this.node, { ...this.init, description, details: { ...this.details, ...change.details } });
+	}
 }
 
-export function outcomeOf(error: Error): ItemOutcome {
-	return itemDetailsOf(error).outcome === 'unknown' ? 'unknown' : 'failed';
+function redacted(init: ItemErrorInit, redactor: Redactor): ItemErrorInit {
+	return {
+		...init,
+		message: redactor.text(init.message),
+		description: init.description === undefined ? undefined : redactor.text(init.description),
+		response: init.response === undefined || typeof init.response === 'object' ? redactor.value(init.response) : redactor.text(String(init.response)),
+	};
 }
 
 /** 5xx other than 503 may come after the server acted; 4xx, 429 and 503 mean it did not. */
@@ -38,72 +77,56 @@ export function outcomeForHttpStatus(status: number): ItemOutcome {
 }
 
 /** A parameter that cannot be used: names the field and says how to fix it. */
-export function invalidParameter(
+export function invalidParameter(node: INode, field: string, problem: string, itemIndex: number, fix?: string): ItemError {
+	return new ItemError(node, { message: `Invalid "${field}": ${problem}`, description: fix, itemIndex });
+}
+
+/**
+ * Parses node parameters with a zod schema. On failure the error names the parameter by its
+ * display name (from `labels`) and carries the schema's message, which says what is expected.
+ */
+export function parseParameters<S extends ZodTypeAny>(
 	node: INode,
-	field: string,
-	problem: string,
+	schema: S,
+	values: unknown,
+	labels: Record<string, string>,
 	itemIndex: number,
-	fix?: string,
-): NodeOperationError {
-	return withItemDetails(
-		new NodeOperationError(node, `Invalid "${field}": ${problem}`, {
-			itemIndex,
-			description: fix,
-		}),
-		{ outcome: 'failed' },
-	);
+): z.output<S> {
+	const result = schema.safeParse(values);
+	if (result.success) return result.data as z.output<S>;
+	const issue = result.error.issues[0];
+	const key = String(issue.path[0] ?? '');
+	const nested = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
+	throw invalidParameter(node, labels[key] ?? key, `${issue.message}${nested}`, itemIndex, missingHint(issue));
 }
 
-export interface ApiFailure {
-	service: string;
-	message: string;
-	description?: string;
-	httpStatus?: number;
-	/** The server's answer, shown under "error details"; redacted before it is kept. */
-	response?: unknown;
-	itemIndex: number;
-	outcome?: ItemOutcome;
-}
-
-export function apiError(node: INode, failure: ApiFailure, redactor: Redactor): NodeApiError {
-	const response = redactor.value(
-		failure.response && typeof failure.response === 'object'
-			? (failure.response as JsonObject)
-			: ({ body: failure.response === undefined ? null : String(failure.response) } as JsonObject),
-	);
-	const error = new NodeApiError(node, response, {
-		message: redactor.text(`${failure.service}: ${failure.message}`),
-		description: failure.description === undefined ? undefined : redactor.text(failure.description),
-		httpCode: failure.httpStatus === undefined ? undefined : String(failure.httpStatus),
-		itemIndex: failure.itemIndex,
-	});
-	return withItemDetails(error, { outcome: failure.outcome ?? 'failed' });
-}
-
-export function transportFailure(
+/** Checks the shape of an answer, so a changed or broken server gives a clear error. */
+export function parseResponse<S extends ZodTypeAny>(
 	node: INode,
 	service: string,
-	error: TransportError,
+	schema: S,
+	body: unknown,
 	itemIndex: number,
 	redactor: Redactor,
-): NodeApiError {
-	const hints: Record<TransportError['kind'], string> = {
-		'not-sent': `Check the ${service} base URL in the credential and that the server is reachable from n8n.`,
-		'unknown-outcome':
-			'It was not retried, to avoid sending twice. Check on the receiving side before sending it again.',
-		'too-large': 'The server sent far more data than expected; check the base URL in the credential.',
-		aborted: 'The execution was stopped.',
-	};
-	return apiError(
+	httpStatus?: number,
+): z.output<S> {
+	const result = schema.safeParse(body);
+	if (result.success) return result.data as z.output<S>;
+	const issue = result.error.issues[0];
+	throw new ItemError(
 		node,
 		{
-			service,
-			message: error.message,
-			description: error.code ? `${hints[error.kind]} (${error.code})` : hints[error.kind],
+			message: `${service}: unexpected answer (${issue.path.join('.') || 'body'}: ${issue.message})`,
+			description: 'The server answered in a shape this node does not know. Check the base URL in the credential.',
+			httpStatus,
+			response: body,
 			itemIndex,
-			outcome: error.kind === 'unknown-outcome' || error.kind === 'too-large' ? 'unknown' : 'failed',
-			response: { transportFailure: error.kind, reason: error.code ?? '' },
+			outcome: 'unknown',
 		},
 		redactor,
 	);
+}
+
+function missingHint(issue: ZodIssue): string | undefined {
+	return issue.code === 'invalid_type' && issue.received === 'undefined' ? 'Fill in this field.' : undefined;
 }

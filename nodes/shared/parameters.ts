@@ -27,6 +27,13 @@ export class ParameterReader {
 		return value;
 	}
 
+	/** Several parameters of one item, by name: the values a zod schema then checks. */
+	pick(names: readonly string[], itemIndex: number): Record<string, unknown> {
+		const values: Record<string, unknown> = {};
+		for (const name of names) values[name] = this.get(name, itemIndex);
+		return values;
+	}
+
 	private jsonPathOf(name: string, raw: unknown): Array<string | number> | null {
 		let path = this.jsonPaths.get(name);
 		if (path === undefined) {

@@ -1,14 +1,18 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { OperationRouter } from '../../shared/router';
-import * as incrementBadge from './badge/increment';
-import * as sendNotification from './notification/send';
-import * as exchangeCode from './oauth/exchangeCode';
-import * as getAuthorizationUrl from './oauth/getAuthorizationUrl';
-import * as getProfile from './oauth/getProfile';
-import * as getManyUsers from './user/getMany';
+import type { OperationRouter } from '../../shared/runner';
+import type { OpenPlatformClient } from '../transport';
+import { incrementBadge } from './badge/increment';
+import { sendNotification } from './notification/send';
+import { exchangeCode } from './oauth/exchangeCode';
+import { getAuthorizationUrl } from './oauth/getAuthorizationUrl';
+import { getProfile } from './oauth/getProfile';
+import { getManyUsers } from './user/getMany';
 
-export const router: OperationRouter = {
+/** The operations that send a message to a user (paced by "Max Messages per Second"). */
+export const SENDING_OPERATIONS = ['send', 'increment'];
+
+export const router: OperationRouter<OpenPlatformClient> = {
 	notification: { send: sendNotification },
 	badge: { increment: incrementBadge },
 	user: { getMany: getManyUsers },

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { endpointOf, verifySession, type WebhookCall } from './context';
+import { endpointOf, verifySession, type WebhookCall } from './session';
 
 /** URLs carrying a permanent per-(app, user) token: credentials, so not output unless asked for. */
 const USER_API_URLS = ['notify', 'badge'];

@@ -1,13 +1,11 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { extractCode } from '../../OpenPlatform/oauthCode';
-import { OpenPlatformClient, parseOAuthConnection } from '../../OpenPlatform/transport';
+import { DEFAULT_SIGN_IN_MINUTES } from '../../shared/defaults';
 import { secretsEqual } from '../../shared/webhook';
 import { bindCode, mayUseCode, spendState } from '../signInRecord';
 import { browserCookieName, cookieFrom, newNonce, signInCookie, signInCookieName, signState, stateKey, verifyState } from '../state';
-import { endpointOf, endpointUrl, WEBHOOK_TUNING, type WebhookCall } from './context';
-
-const DEFAULT_STATE_MINUTES = 10;
+import { endpointOf, endpointUrl, webhookClient, type WebhookCall } from './session';
 
 /**
  * GET on the main URL starts a sign-in: a redirect to OpenPlatform's authorize page with a
@@ -16,19 +14,19 @@ const DEFAULT_STATE_MINUTES = 10;
  */
 export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall): Promise<IWebhookResponseData> {
 	const node = context.getNode();
-	const connection = parseOAuthConnection(node, await context.getCredentials('openPlatformOAuth2Api'));
-	const client = OpenPlatformClient.forOAuth(node, connection, WEBHOOK_TUNING);
-	const key = stateKey(connection.clientSecret, context.getWorkflow().id ?? '', node.id);
+	const client = await webhookClient(context, 'openPlatformOAuth2Api');
+	const { clientId, clientSecret } = client.oauthClient();
+	const key = stateKey(clientSecret, context.getWorkflow().id ?? '', node.id);
 	const endpoint = endpointOf(call);
 
 	const cookieName = signInCookieName(node.id);
 	if (endpoint === 'open') {
-		const minutes = Number(context.getNodeParameter('options.stateLifetimeMinutes', DEFAULT_STATE_MINUTES));
+		const minutes = Number(context.getNodeParameter('options.stateLifetimeMinutes', DEFAULT_SIGN_IN_MINUTES));
 		const callbackUrl = new URL(endpointUrl(context, 'callback'));
 		const nonce = newNonce();
 		callbackUrl.searchParams.set('state', signState(key, minutes * 60_000, Date.now(), nonce));
 		call.response.setHeader('set-cookie', signInCookie(cookieName, nonce, minutes * 60, callbackUrl.protocol === 'https:'));
-		return call.redirect(client.authorizationUrl(connection.clientId, callbackUrl.toString()));
+		return call.redirect(client.authorizationUrl(callbackUrl.toString()));
 	}
 	if (endpoint !== 'callback') return call.refuse(404, 'This URL is not used by the "OAuth Sign-in" event');
 
@@ -54,14 +52,14 @@ export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall)
 	// OpenPlatform binds a code to nothing; here it is bound to the first browser that signed in with it.
 	const browserName = browserCookieName(node.id);
 	const browserId = cookieFrom(context.getHeaderData().cookie, browserName);
-	if (!mayUseCode(staticData, connection.clientId, code, browserId)) {
+	if (!mayUseCode(staticData, clientId, code, browserId)) {
 		return call.refuse(400, 'This OpenPlatform sign-in was already used in another browser; sign out of OpenPlatform, sign in again and start again');
 	}
 
 	let profile: IDataObject;
 	let expire: string;
 	try {
-		const token = await client.exchangeCode(code, connection.clientId, connection.clientSecret, 0);
+		const token = await client.exchangeCode(code, 0);
 		expire = token.expire;
 		profile = await client.profile(token.access_token, 0);
 	} catch (error) {
@@ -69,7 +67,7 @@ export async function oauthSignIn(context: IWebhookFunctions, call: WebhookCall)
 		return call.refuse(502, 'The sign-in could not be completed with OpenPlatform');
 	}
 	const browser = browserId ?? newNonce();
-	bindCode(staticData, connection.clientId, code, browser, expire);
+	bindCode(staticData, clientId, code, browser, expire);
 	if (browserId === undefined) {
 		const maxAge = Math.max(0, Math.round((Date.parse(expire) - Date.now()) / 1000)) || 3 * 24 * 3600;
 		cookies.push(signInCookie(browserName, browser, maxAge, endpointUrl(context, 'callback').startsWith('https:')));

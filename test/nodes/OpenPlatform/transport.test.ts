@@ -1,9 +1,10 @@
 import type { INode } from 'n8n-workflow';
 
-import { OpenPlatformClient, parseApiConnection } from '../../../nodes/OpenPlatform/transport';
+import { RUN_TUNING } from '../../../nodes/shared/defaults';
+import { openPlatformService } from '../../../nodes/OpenPlatform/transport';
 
 const NODE: INode = { id: '1', name: 'OpenPlatform', type: 'openPlatform', typeVersion: 1, position: [0, 0], parameters: {} };
-const client = (url: string) => OpenPlatformClient.forApi(NODE, parseApiConnection(NODE, { url }));
+const client = (url: string) => openPlatformService.connect({ node: NODE, credentials: { url }, credentialType: 'openPlatformApi', tuning: RUN_TUNING });
 const token = 'simapp4op01-u1-1234567890-1234567890';
 /** The shape of a Total.js-encrypted session token (see test/simulators/openplatform/sessionTokens.ts). */
 const sessionToken = `9137-37303d41${'2a1f'.repeat(28)}`;

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as broadcastToDomain from './broadcastToDomain';
-import * as relayToUsers from './relayToUsers';
-import * as sendToGroup from './sendToGroup';
-import * as sendToUser from './sendToUser';
+import { broadcastToDomain } from './broadcastToDomain';
+import { relayToUsers } from './relayToUsers';
+import { sendToGroup } from './sendToGroup';
+import { sendToUser } from './sendToUser';
 
 export const messageOperations = { broadcastToDomain, sendToUser, sendToGroup, relayToUsers };
 

@@ -1,49 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { mapConcurrent } from '../../../shared/concurrency';
-import { runItemJobs } from '../../../shared/itemRunner';
-import { parseParameters } from '../../../shared/validation';
+import { ItemError, parseParameters } from '../../../shared/errors';
+import { asItemError, type ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
+import { messageField, showFor } from '../../messageFields';
 import { messageText, splitRecipients, userJid } from '../../schemas';
-import { isCredentialRejection } from '../../transport';
-import { prepareOneChatRun } from '../context';
-import { messageField, showFor } from './oneRequestPerItem';
-import { distinctRecipients, recipientFailure, recipientSent, recipientSkipped, stoppedRelay } from './relayReport';
+import type { OneChatClient } from '../../transport';
 
-export type { RecipientStatus } from './relayReport';
-
-const OPERATION = 'relayToUsers';
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Recipients',
-		name: 'recipients',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		required: true,
-		default: '',
-		placeholder: 'user1@onechat.net, user2@onechat.net',
-		description:
-			'User JIDs separated by commas or new lines, or an expression that returns an array of JIDs. Each one gets the message once (JIDs compare case-insensitively).',
-		displayOptions: showFor(OPERATION),
-	},
-	messageField(OPERATION),
-];
+/** How each recipient of a relay fared; one output item per recipient carries it. */
+export type RecipientStatus = 'sent' | 'failed' | 'unknown' | 'skipped';
 
 const recipientList = z
 	.array(z.string({ invalid_type_error: 'must be text' }))
 	.min(1, 'has no recipients')
 	.superRefine((list, issues) => {
 		const invalid = list.filter((jid) => !userJid.safeParse(jid).success);
-		if (invalid.length > 0) {
-			issues.addIssue({
-				code: z.ZodIssueCode.custom,
-				message: `${invalid.length} of ${list.length} entries are not user JIDs like name@domain (${invalid
-					.slice(0, 5)
-					.map((jid) => JSON.stringify(jid))
-					.join(', ')}${invalid.length > 5 ? ', ...' : ''}); nothing was sent`,
-			});
-		}
+		if (invalid.length === 0) return;
+		const shown = invalid.slice(0, 5).map((jid) => JSON.stringify(jid)).join(', ');
+		issues.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `${invalid.length} of ${list.length} entries are not user JIDs like name@domain (${shown}${invalid.length > 5 ? ', ...' : ''}); nothing was sent`,
+		});
 	});
 
 const schema = z.object({ recipients: recipientList, message: messageText });
@@ -55,13 +32,25 @@ const schema = z.object({ recipients: recipientList, message: messageText });
  * fail" the per-recipient report is output even then (sent / failed / skipped), so a half-sent
  * batch never hides who got the message; without it the error says how far the relay got.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const { client, params, options, context } = await prepareOneChatRun(this);
-	const node = context.getNode();
-	const continueOnFail = context.continueOnFail();
-	// Kept across input items: once the key is refused, later items are skipped, not sent.
-	let rejection: Error | undefined;
-	return await runItemJobs(this, 1, async (itemIndex) => {
+export const relayToUsers: ItemOperation<OneChatClient> = {
+	description: [
+		{
+			displayName: 'Recipients',
+			name: 'recipients',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			required: true,
+			default: '',
+			placeholder: 'user1@onechat.net, user2@onechat.net',
+			description:
+				'User JIDs separated by commas or new lines, or an expression that returns an array of JIDs. Each one gets the message once (JIDs compare case-insensitively).',
+			displayOptions: showFor('relayToUsers'),
+		},
+		messageField('relayToUsers'),
+	],
+	// Recipients are sent with the node's concurrency, so the items themselves go one at a time.
+	oneItemAtATime: true,
+	async runItem({ client, params, node, context, fanOut }, itemIndex) {
 		const { recipients, message } = parseParameters(
 			node,
 			schema,
@@ -70,23 +59,56 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			itemIndex,
 		);
 		const distinct = distinctRecipients(recipients);
-		const results = await mapConcurrent(
+		const results = await fanOut(
 			distinct.length,
-			options.concurrency,
 			async (index): Promise<IDataObject> => {
 				const jid = distinct[index];
 				try {
 					const answer = await client.post('singleMessage', { jid, message }, itemIndex);
-					return recipientSent(jid, answer.description);
-				} catch (error) {
-					if (isCredentialRejection(error)) rejection ??= error as Error;
-					return recipientFailure(jid, error as Error);
+					return { jid, status: 'sent' satisfies RecipientStatus, description: answer.description ?? '', error: '' };
+				} catch (caught) {
+					const error = asItemError(node, caught, itemIndex);
+					const status: RecipientStatus = error.outcome === 'unknown' ? 'unknown' : 'failed';
+					return { jid, status, description: error.description ?? '', error: error.message };
 				}
 			},
-			() => rejection !== undefined,
+			// Kept by the client across input items: once the key is refused, later items are skipped, not sent.
+			() => client.keyRefusal !== undefined,
 		);
-		if (rejection && !continueOnFail) throw stoppedRelay(rejection, results);
-		// Only a refused key leaves recipients unattempted; their slots are holes, which map() would skip.
-		return Array.from(results, (result, index) => result ?? recipientSkipped(distinct[index]));
-	});
+		if (client.keyRefusal && !context.continueOnFail()) throw stoppedRelay(client.keyRefusal, results);
+		// Only a refused key (or Stop) leaves recipients unattempted; their slots are holes, which map() would skip.
+		return Array.from(results, (result, index) => result ?? skipped(distinct[index]));
+	},
+};
+
+/**
+ * The recipients in list order, each once. JIDs compare case-insensitively (XMPP), so
+ * `A@x.net` and `a@x.net` are one user: the first spelling is kept and sent.
+ */
+function distinctRecipients(recipients: string[]): string[] {
+	const firstSpelling = new Map<string, string>();
+	for (const entry of recipients) {
+		const jid = entry.trim();
+		const key = jid.toLowerCase();
+		if (!firstSpelling.has(key)) firstSpelling.set(key, jid);
+	}
+	return [...firstSpelling.values()];
+}
+
+/** A recipient never tried because OneChat had refused the API key: surely not sent. */
+function skipped(jid: string): IDataObject {
+	return {
+		jid,
+		status: 'skipped' satisfies RecipientStatus,
+		description: '',
+		error: 'Not sent: OneChat refused the API key before this recipient was attempted',
+	};
+}
+
+/** The error thrown (without "continue on fail") when the key is refused mid-relay: says how far it got. */
+function stoppedRelay(refusal: ItemError, results: Array<IDataObject | undefined>): ItemError {
+	const sent = results.filter((result) => result?.status === 'sent').length;
+	const attempted = results.filter((result) => result !== undefined).length;
+	const report = `The relay stopped: ${sent} of ${results.length} recipients were sent the message before the API key was refused, ${results.length - attempted} were not attempted.`;
+	return refusal.with({ report, details: { sent, recipients: results.length } });
 }

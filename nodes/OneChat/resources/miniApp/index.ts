@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as authenticateUser from './authenticateUser';
-import * as register from './register';
+import { authenticateUser } from './authenticateUser';
+import { register } from './register';
 
 export const miniAppOperations = { register, authenticateUser };
 

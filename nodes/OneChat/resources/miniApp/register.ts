@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { parseParameters, parseResponse } from '../../../shared/validation';
+import { parseParameters, parseResponse } from '../../../shared/errors';
+import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import { httpUrl, requiredText, userJid } from '../../schemas';
-import { ONECHAT } from '../../transport';
-import { runOneChatItems } from '../context';
+import { ONECHAT, type OneChatClient } from '../../transport';
 
 const show = { show: { resource: ['miniApp'], operation: ['register'] } };
 
@@ -12,7 +12,7 @@ function textField(displayName: string, name: string, description: string, place
 	return { displayName, name, type: 'string', required: true, default: '', placeholder, description, displayOptions: show };
 }
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	textField('Admin JID', 'adminJid', 'The OneChat admin registering the app', 'admin@onechat.net'),
 	textField('Admin Session ID', 'sessionId', "The admin's current session ID"),
 	textField('App Name', 'appName', 'Name shown in OneChat'),
@@ -58,19 +58,14 @@ const registration = z.object({
 	apiKey: z.string().min(1),
 });
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runOneChatItems(this, async ({ client, params, context }, itemIndex) => {
-		const fields = parseParameters(
-			context.getNode(),
-			schema,
-			Object.fromEntries(Object.keys(labels).map((name) => [name, params.get(name, itemIndex)])),
-			labels,
-			itemIndex,
-		);
+export const register: ItemOperation<OneChatClient> = {
+	description,
+	async runItem({ client, params, node }, itemIndex) {
+		const fields = parseParameters(node, schema, params.pick(Object.keys(labels), itemIndex), labels, itemIndex);
 		const answer = await client.post('registerMiniApp', fields, itemIndex);
 		// The fresh key is a secret too: keep it out of any error about a malformed answer.
 		const redactor = client.redactor.withSecrets([typeof answer.apiKey === 'string' ? answer.apiKey : undefined]);
-		const { appId, apiKey } = parseResponse(context.getNode(), ONECHAT, registration, answer, itemIndex, redactor);
+		const { appId, apiKey } = parseResponse(node, ONECHAT, registration, answer, itemIndex, redactor);
 		const includeApiKey = params.get<boolean>('includeApiKey', itemIndex, false);
 		return {
 			appId,
@@ -79,5 +74,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			...(includeApiKey ? { apiKey } : { apiKeyLast4: apiKey.slice(-4) }),
 			status: answer.status,
 		};
-	});
-}
+	},
+};

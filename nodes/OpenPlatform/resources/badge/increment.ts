@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { ItemOperation } from '../../../shared/runner';
+import type { OpenPlatformClient } from '../../transport';
 
-import { runPerItem } from '../../../shared/operationRun';
-import { prepareApiRun } from '../context';
-
-export const description: INodeProperties[] = [
+/** One badge GET per input item. */
+export const incrementBadge: ItemOperation<OpenPlatformClient> = {
+	description: [
 	{
 		displayName: 'Badge URL',
 		name: 'badgeUrl',
@@ -13,12 +13,10 @@ export const description: INodeProperties[] = [
 		description: 'The user\'s "badge" URL from a user object. Must be on the credential\'s OpenPlatform.',
 		displayOptions: { show: { resource: ['badge'], operation: ['increment'] } },
 	},
-];
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareApiRun(this), async ({ client, params }, itemIndex) => {
+],
+	async runItem({ client, params }, itemIndex) {
 		const url = client.checkUrl(params.get('badgeUrl', itemIndex), 'badge', 'Badge URL', itemIndex);
 		await client.incrementBadge(url, itemIndex);
 		return { success: true };
-	});
-}
+	},
+};

@@ -1,16 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { invalidParameter } from '../../../shared/errors';
-import { runPerItem } from '../../../shared/operationRun';
-import { parseParameters } from '../../../shared/validation';
+import { invalidParameter, parseParameters } from '../../../shared/errors';
+import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
-import { prepareApiRun } from '../context';
+import type { OpenPlatformClient } from '../../transport';
 
 const show = { show: { resource: ['notification'], operation: ['send'] } };
 /** OpenPlatform silently cuts body and data at 1000 characters; the node refuses instead. */
 const MAX_LENGTH = 1000;
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'Notify URL',
 		name: 'notifyUrl',
@@ -88,8 +87,10 @@ function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareApiRun(this), async ({ client, params, node }, itemIndex) => {
+/** One notification per input item, to the item's notify URL. */
+export const sendNotification: ItemOperation<OpenPlatformClient> = {
+	description,
+	async runItem({ client, params, node }, itemIndex) {
 		const notifyUrl = params.get('notifyUrl', itemIndex);
 		if (isBlank(notifyUrl)) {
 			if (params.get('missingNotifyUrl', itemIndex, 'skip') === 'skip') return { success: false, skipped: true, reason: NO_NOTIFY_URL };
@@ -105,5 +106,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 		await client.notify(url, message, itemIndex);
 		return { success: true, type: message.type };
-	});
-}
+	},
+};

@@ -1,13 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { runPerItem } from '../../../shared/operationRun';
-import { parseParameters } from '../../../shared/validation';
+import { parseParameters } from '../../../shared/errors';
+import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import { extractCode } from '../../oauthCode';
-import { prepareOAuthRun } from '../context';
+import type { OpenPlatformClient } from '../../transport';
 import { codeField, showFor } from './shared';
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	codeField('exchangeCode'),
 	{
 		displayName: 'Include Access Token in Output',
@@ -22,14 +22,16 @@ export const description: INodeProperties[] = [
 
 const schema = z.object({ code: z.string().trim().min(1, 'is empty') });
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareOAuthRun(this), async ({ client, params, node, connection }, itemIndex) => {
+export const exchangeCode: ItemOperation<OpenPlatformClient> = {
+	credentialType: 'openPlatformOAuth2Api',
+	description,
+	async runItem({ client, params, node }, itemIndex) {
 		const { code } = parseParameters(node, schema, { code: extractCode(String(params.get('code', itemIndex) ?? '')) }, { code: 'Code' }, itemIndex);
-		const token = await client.exchangeCode(code, connection.clientId, connection.clientSecret, itemIndex);
+		const token = await client.exchangeCode(code, itemIndex);
 		const include = params.get<boolean>('includeAccessToken', itemIndex, false);
 		return {
 			expire: token.expire,
 			...(include ? { access_token: token.access_token } : { accessTokenLast4: token.access_token.slice(-4) }),
 		};
-	});
-}
+	},
+};

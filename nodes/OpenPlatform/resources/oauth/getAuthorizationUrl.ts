@@ -1,12 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { runPerItem } from '../../../shared/operationRun';
-import { parseParameters } from '../../../shared/validation';
+import { parseParameters } from '../../../shared/errors';
+import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
-import { prepareOAuthRun } from '../context';
+import type { OpenPlatformClient } from '../../transport';
 import { showFor } from './shared';
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'Redirect URI',
 		name: 'redirectUri',
@@ -28,9 +28,11 @@ const schema = z.object({
 		.refine((url) => /^https?:\/\//i.test(url), 'must start with http:// or https://'),
 });
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareOAuthRun(this), async ({ client, params, node, connection }, itemIndex) => {
+export const getAuthorizationUrl: ItemOperation<OpenPlatformClient> = {
+	credentialType: 'openPlatformOAuth2Api',
+	description,
+	async runItem({ client, params, node }, itemIndex) {
 		const { redirectUri } = parseParameters(node, schema, { redirectUri: params.get('redirectUri', itemIndex) }, { redirectUri: 'Redirect URI' }, itemIndex);
-		return { url: client.authorizationUrl(connection.clientId, redirectUri), redirectUri };
-	});
-}
+		return { url: client.authorizationUrl(redirectUri), redirectUri };
+	},
+};

@@ -1,13 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { runPerItem } from '../../../shared/operationRun';
-import { parseParameters } from '../../../shared/validation';
+import { parseParameters } from '../../../shared/errors';
+import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import { extractCode } from '../../oauthCode';
-import { prepareOAuthRun } from '../context';
+import type { OpenPlatformClient } from '../../transport';
 import { codeField, showFor } from './shared';
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'Authenticate With',
 		name: 'authenticateWith',
@@ -34,15 +34,17 @@ export const description: INodeProperties[] = [
 
 const schema = z.object({ value: z.string().trim().min(1, 'is empty') });
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareOAuthRun(this), async ({ client, params, node, connection }, itemIndex) => {
+export const getProfile: ItemOperation<OpenPlatformClient> = {
+	credentialType: 'openPlatformOAuth2Api',
+	description,
+	async runItem({ client, params, node }, itemIndex) {
 		const withCode = params.get('authenticateWith', itemIndex, 'code') === 'code';
 		const label = withCode ? 'Code' : 'Access Token';
 		const raw = String(params.get(withCode ? 'code' : 'accessToken', itemIndex) ?? '');
 		const { value } = parseParameters(node, schema, { value: withCode ? extractCode(raw) : raw }, { value: label }, itemIndex);
 		const accessToken = withCode
-			? (await client.exchangeCode(value, connection.clientId, connection.clientSecret, itemIndex)).access_token
+			? (await client.exchangeCode(value, itemIndex)).access_token
 			: value;
 		return await client.profile(accessToken, itemIndex);
-	});
-}
+	},
+};

@@ -1,17 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { invalidParameter } from '../../../shared/errors';
-import { runPerItem } from '../../../shared/operationRun';
-import { parseParameters } from '../../../shared/validation';
+import { invalidParameter, parseParameters } from '../../../shared/errors';
+import type { ItemOperation, Run } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
-import { OpenPlatformClient } from '../../transport';
-import { prepareApiRun, type ApiRun } from '../context';
+import type { OpenPlatformClient } from '../../transport';
 
 const show = { show: { resource: ['user'], operation: ['getMany'] } };
 /** OpenPlatform's largest page. */
 const PAGE_SIZE = 1000;
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
@@ -66,14 +64,13 @@ const filtersSchema = z.object({
 	usersUrl: z.string().trim().default(''),
 });
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareApiRun(this), listUsers);
-}
+/** The app's users, page by page; one output item per user. */
+export const getManyUsers: ItemOperation<OpenPlatformClient> = { description, runItem: listUsers };
 
-async function listUsers(run: ApiRun, itemIndex: number): Promise<IDataObject[]> {
-	const { client, params, node, connection } = run;
+async function listUsers(run: Run<OpenPlatformClient>, itemIndex: number): Promise<IDataObject[]> {
+	const { client, params, node } = run;
 	const filters = parseParameters(node, filtersSchema, params.get('filters', itemIndex, {}), FILTER_LABELS, itemIndex);
-	const given = filters.usersUrl || OpenPlatformClient.usersUrlOf(connection);
+	const given = filters.usersUrl || client.usersUrl;
 	if (!given) {
 		throw invalidParameter(node, 'Users URL', 'is not set', itemIndex, 'Set "App Access Token" or "Users URL" in the OpenPlatform API credential, or pass a Users URL in the filters.');
 	}

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as sendToControlPanel from './sendToControlPanel';
+import { sendToControlPanel } from './sendToControlPanel';
 
 export const messageOperations = { sendToControlPanel };
 

@@ -1,17 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { invalidParameter } from '../../../shared/errors';
-import { forTarget, runPerItem } from '../../../shared/operationRun';
-import { parseParameters } from '../../../shared/validation';
+import { DEFAULT_MAX_FILE_MB } from '../../../shared/defaults';
+import { invalidParameter, parseParameters } from '../../../shared/errors';
+import type { ItemOperation, Run } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import { photo, positiveId } from '../../schemas';
-import type { PanelMessage } from '../../transport';
-import { prepareOperatorRun, type OperatorRun } from '../context';
+import type { OperatorClient, PanelMessage } from '../../transport';
+
+type OperatorRun = Run<OperatorClient>;
 
 const show = { show: { resource: ['message'], operation: ['sendToControlPanel'] } };
-const DEFAULT_MAX_FILE_MB = 10;
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'userId',
@@ -81,7 +81,7 @@ export const description: INodeProperties[] = [
 		name: 'maxFileSizeMb',
 		type: 'number',
 		typeOptions: { minValue: 0.001 },
-		default: 10,
+		default: DEFAULT_MAX_FILE_MB,
 		description: 'A larger file is refused before anything is sent',
 		displayOptions: { show: { ...show.show, sendFile: [true] } },
 	},
@@ -96,9 +96,8 @@ const schema = z.object({
 
 const labels = { user_id: 'User ID', contact_id: 'Contact ID', message: 'Message', attaches: 'Public Photos' };
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runPerItem(await prepareOperatorRun(this), send);
-}
+/** One message_sent per input item: text, public photos and optionally a file from the item. */
+export const sendToControlPanel: ItemOperation<OperatorClient> = { description, runItem: send };
 
 async function send(run: OperatorRun, itemIndex: number): Promise<IDataObject> {
 	const { params, node, client } = run;
@@ -120,7 +119,7 @@ async function send(run: OperatorRun, itemIndex: number): Promise<IDataObject> {
 		throw invalidParameter(node, 'Message', 'is empty and nothing is attached', itemIndex, 'Write a message, add a public photo or attach a file.');
 	}
 	const target = { user_id: fields.user_id, contact_id: fields.contact_id };
-	const answer = await forTarget(target, client.sendMessage(message, itemIndex));
+	const answer = await client.sendMessage(message, itemIndex, target);
 	return { ...target, ...answer };
 }
 

@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { privateMediaAnswer } from '../../schemas';
-import { answerPanel, listParameter } from './answer';
+import type { WholeInputOperation } from '../../../shared/runner';
+import { answerPanel, listParameter } from '../../panelAnswer';
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'Media',
 		name: 'media',
@@ -17,8 +18,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await answerPanel(this, privateMediaAnswer, { media: 'Media' }, (params) => ({
+export const answerPrivateMedia: WholeInputOperation = {
+	description,
+	runOnce: async (context) =>
+		await answerPanel(context, privateMediaAnswer, { media: 'Media' }, (params) => ({
 		media: listParameter(params.get('media', 0)),
-	}));
-}
+			})),
+};

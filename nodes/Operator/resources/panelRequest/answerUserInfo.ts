@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { userInfoAnswer } from '../../schemas';
-import { answerPanel } from './answer';
+import type { WholeInputOperation } from '../../../shared/runner';
+import { answerPanel } from '../../panelAnswer';
 
 const show = { show: { resource: ['panelRequest'], operation: ['answerUserInfo'] } };
 
@@ -9,7 +10,7 @@ function text(displayName: string, name: string, description: string, placeholde
 	return { displayName, name, type: 'string', default: '', placeholder, description, displayOptions: show };
 }
 
-export const description: INodeProperties[] = [
+const description: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'id',
@@ -58,9 +59,11 @@ const labels = {
 	custom: 'Custom Fields',
 };
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await answerPanel(this, userInfoAnswer, labels, (params) => ({
+export const answerUserInfo: WholeInputOperation = {
+	description,
+	runOnce: async (context) =>
+		await answerPanel(context, userInfoAnswer, labels, (params) => ({
 		...Object.fromEntries(Object.keys(labels).filter((name) => name !== 'custom').map((name) => [name, params.get(name, 0)])),
 		custom: (params.get<IDataObject>('custom', 0, {}).fields ?? []) as IDataObject[],
-	}));
-}
+			})),
+};

@@ -1,9 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as answerPrivateMedia from './answerPrivateMedia';
-import * as answerUserInfo from './answerUserInfo';
+import type { PanelAnswerOperation } from '../../panelAnswer';
+import type { WholeInputOperation } from '../../../shared/runner';
+import { answerPrivateMedia } from './answerPrivateMedia';
+import { answerUserInfo } from './answerUserInfo';
 
-export const panelRequestOperations = { answerUserInfo, answerPrivateMedia };
+export const panelRequestOperations: Record<PanelAnswerOperation, WholeInputOperation> = { answerUserInfo, answerPrivateMedia };
 
 export const panelRequestDescription: INodeProperties[] = [
 	{

@@ -102,7 +102,7 @@ describe('Message → Send to User', () => {
 		simulator.setFaults({ status429: { rate: 1, retryAfterSeconds: 0 } });
 		const result = await runOneChat(simulator, { ...sendToUser, options: { maxRetries: 2 } }, { items: users(1) });
 		expect(result.nodeError(NODE)?.message).toBe('OneChat: Too Many Requests');
-		expect(result.nodeError(NODE)?.description).toMatch(/Lower "Concurrency" or raise "Retries"/);
+		expect(result.nodeError(NODE)?.description).toMatch(/Set "Max Messages per Second", lower "Concurrency" or raise "Retries"/);
 		expect(simulator.log).toHaveLength(3);
 	});
 

@@ -43,14 +43,14 @@ describe('proxy environment', () => {
 	it('sends through HTTP_PROXY, and directly for hosts in NO_PROXY', async () => {
 		process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 		process.env.NO_PROXY = 'localhost';
-		const { sendHttpRequest } = await import('../../../nodes/shared/transport');
+		const { sendHttpRequest } = await import('../../../nodes/shared/http');
 		const viaProxy = await sendHttpRequest({ method: 'GET', url: targetUrl, timeoutMs: 2_000, maxResponseBytes: 1024 });
 		expect('body' in viaProxy && viaProxy.body.toString()).toBe('via target');
 		expect(tunnels).toEqual([new URL(targetUrl).host]);
 
 		const direct = await sendHttpRequest(
 			{ method: 'GET', url: targetUrl.replace('127.0.0.1', 'localhost'), timeoutMs: 2_000, maxResponseBytes: 1024 },
-			{ maxConnectionsPerOrigin: 3 },
+			{ tuning: { timeoutMs: 2_000, maxConnectionsPerOrigin: 3 } },
 		);
 		expect('body' in direct && direct.body.toString()).toBe('via target');
 		expect(tunnels).toHaveLength(1);

@@ -1,8 +1,9 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { WEBHOOK_CALL_TUNING } from '../../shared/retry';
+import { WEBHOOK_TUNING } from '../../shared/defaults';
+import { ItemError } from '../../shared/errors';
 import type { webhookCall } from '../../shared/webhook';
-import { OpenPlatformClient, openPlatformErrorCode, parseApiConnection, TokenGuardRefusal, type OpenPlatformTuning } from '../../OpenPlatform/transport';
+import { openPlatformService, TOKEN_GUARD_REFUSAL, type OpenPlatformClient } from '../../OpenPlatform/transport';
 import { callerAddress, isKnownDead, onceAtATime, rememberDead } from '../sessionChecks';
 
 export type WebhookCall = ReturnType<typeof webhookCall>;
@@ -20,12 +21,10 @@ export function endpointUrl(context: IWebhookFunctions, endpoint: Endpoint): str
 	return (context.getNodeWebhookUrl('default') ?? '').replace(/\/open$/, `/${endpoint}`);
 }
 
-/** Anyone can call a trigger's URL: its requests give up soon rather than hold the caller. */
-export const WEBHOOK_TUNING: OpenPlatformTuning = WEBHOOK_CALL_TUNING;
-
-export async function apiClient(context: IWebhookFunctions): Promise<OpenPlatformClient> {
-	const node = context.getNode();
-	return OpenPlatformClient.forApi(node, parseApiConnection(node, await context.getCredentials('openPlatformApi')), WEBHOOK_TUNING);
+/** A client for calls made while the trigger's caller waits: they give up soon rather than hold it. */
+export async function webhookClient(context: IWebhookFunctions, credentialType: 'openPlatformApi' | 'openPlatformOAuth2Api'): Promise<OpenPlatformClient> {
+	const credentials = await context.getCredentials(credentialType);
+	return openPlatformService.connect({ node: context.getNode(), credentials, credentialType, tuning: WEBHOOK_TUNING });
 }
 
 type Refusal = ReturnType<WebhookCall['refuse']>;
@@ -44,7 +43,7 @@ export async function verifySession(
 	call: WebhookCall,
 	verifyUrl: unknown,
 ): Promise<{ ok: true; meta: IDataObject } | { ok: false; refusal: Refusal }> {
-	const client = await apiClient(context);
+	const client = await webhookClient(context, 'openPlatformApi');
 	let url: URL;
 	try {
 		url = client.urlOnOrigin(verifyUrl, 'verify', 'openplatform', 0);
@@ -67,15 +66,15 @@ export async function verifySession(
 }
 
 function refusalFor(context: IWebhookFunctions, call: WebhookCall, client: OpenPlatformClient, token: string, error: unknown): Refusal {
-	if (error instanceof TokenGuardRefusal) {
-		if (error.reason === 'address') {
+	const code = error instanceof ItemError ? error.code : undefined;
+	if (code === TOKEN_GUARD_REFUSAL) {
+		if ((error as ItemError).details.notSentBecause === 'address') {
 			call.response.setHeader('retry-after', '600');
 			return call.refuse(429, 'Too many OpenPlatform sessions from this address were not valid; try again in a few minutes');
 		}
 		context.logger.warn('OpenPlatform Trigger: sessions are not checked for now, after too many invalid ones (see the OpenPlatform token-error guard)');
 		return call.refuse(503, 'OpenPlatform sessions cannot be checked right now; try again in a few minutes');
 	}
-	const code = openPlatformErrorCode(error);
 	if (code === 'error-invalid-accesstoken') {
 		// Dead for good (a later login, a logout, a made-up token): never sent to OpenPlatform again.
 		rememberDead(client.host, token);

@@ -1,4 +1,4 @@
-import { mapConcurrent } from '../../../nodes/shared/concurrency';
+import { mapConcurrent } from '../../../nodes/shared/runner';
 
 const tick = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sendHttpRequest, TransportError, type HttpResponse } from '../../../nodes/shared/transport';
+import { sendHttpRequest, TransportError, type HttpResponse } from '../../../nodes/shared/http';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -1,8 +1,19 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { ParameterReader } from '../../../shared/parameters';
-import { parseParameters } from '../../../shared/validation';
-import type { ZodTypeAny } from '../../../shared/vendor';
+import { parseParameters } from '../shared/errors';
+import { ParameterReader } from '../shared/parameters';
+import type { ZodTypeAny } from '../shared/vendor';
+
+/**
+ * What the Operator Panel node and the Operator Trigger share about answering the panel's
+ * pending requests: the node's name, the answer operations, and how an answer leaves.
+ */
+
+/** The Operator Panel node's `description.name`; the trigger matches downstream nodes on it. */
+export const OPERATOR_NODE_NAME = 'operator';
+
+/** The Operator Panel operations (resource "panelRequest") that answer a request event. */
+export type PanelAnswerOperation = 'answerUserInfo' | 'answerPrivateMedia';
 
 /**
  * Answers the panel's pending request (the Operator Trigger waits for it) after checking the shape
@@ -27,7 +38,7 @@ export async function answerPanel(
 		});
 		// Always fails, even with "continue on fail": an output item here would be sent to the
 		// panel as a 200 answer by "When Last Node Finishes", and a failed last node gives a 500.
-		throw error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
+		throw error instanceof NodeOperationError || error instanceof Error ? error : new NodeOperationError(context.getNode(), String(error));
 	}
 	await context.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: answer });
 	return [[{ json: answer, pairedItem: { item: 0 } }]];
