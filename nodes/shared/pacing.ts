@@ -1,15 +1,18 @@
-/**
- * Paces the requests of one run. With a rate, starts are at least 1/rate apart and never more
- * than `rate` fall in any second (with WINDOW_SPARE_MS to spare, since requests may reach the
- * server a little closer together than they left). Whatever the rate, `holdUntil` stops every
- * start of the run until the time the server named in a Retry-After. Waiters are served in order;
- * one that is aborted leaves the queue and never starts.
- */
-
 import { sleep } from 'n8n-workflow';
+
+/**
+ * Paces the requests of one run. With a rate, starts follow a grid of (1 s + WINDOW_SPARE_MS) /
+ * rate: a timer that fires late is made up on the next gaps, but by at most CATCH_UP_MS in all,
+ * which keeps every second at or under `rate` starts with CATCH_UP_MS to spare (requests may reach
+ * the server a little closer together than they left). A longer stall (a busy machine) shifts the
+ * grid instead of bursting. Whatever the rate, `holdUntil` stops every start of the run until the
+ * time a server named in a Retry-After. Waiters are served in order; one whose run is stopped
+ * leaves the queue and never starts.
+ */
 
 const WINDOW_MS = 1_000;
 const WINDOW_SPARE_MS = 20;
+const CATCH_UP_MS = 2;
 
 interface Waiter {
 	resolve(): void;
@@ -21,10 +24,10 @@ interface Waiter {
 export class Pacer {
 	private readonly intervalMs: number;
 
-	/** Start times of the last `perWindow` requests (a ring), for the one-second rule. */
-	private readonly starts: number[];
-
 	private startCount = 0;
+
+	/** When the next start is due on the grid. */
+	private nextSlot = 0;
 
 	private heldUntil = 0;
 
@@ -34,8 +37,7 @@ export class Pacer {
 	private releasing = false;
 
 	constructor(private readonly perSecond?: number) {
-		this.intervalMs = perSecond ? WINDOW_MS / perSecond : 0;
-		this.starts = perSecond ? new Array<number>(Math.max(1, Math.floor(perSecond))) : [];
+		this.intervalMs = perSecond ? (WINDOW_MS + WINDOW_SPARE_MS) / perSecond : 0;
 	}
 
 	/** Resolves when this request may start; rejects with the signal's reason if the run is stopped first. */
@@ -64,20 +66,12 @@ export class Pacer {
 
 	/** performance.now() time before which no request may start. */
 	private earliestStart(): number {
-		let earliest = this.heldUntil;
-		if (this.perSecond && this.startCount > 0) {
-			const last = this.starts[(this.startCount - 1) % this.starts.length];
-			earliest = Math.max(earliest, last + this.intervalMs);
-			if (this.startCount >= this.starts.length) {
-				const windowOpener = this.starts[this.startCount % this.starts.length];
-				earliest = Math.max(earliest, windowOpener + WINDOW_MS + WINDOW_SPARE_MS);
-			}
-		}
-		return earliest;
+		return this.startCount > 0 ? Math.max(this.heldUntil, this.nextSlot) : this.heldUntil;
 	}
 
 	private recordStart(time: number): void {
-		if (this.perSecond) this.starts[this.startCount % this.starts.length] = time;
+		// n starts after this one come no sooner than n gaps minus CATCH_UP_MS after it.
+		if (this.perSecond) this.nextSlot = Math.max(this.nextSlot, time - CATCH_UP_MS) + this.intervalMs;
 		this.startCount++;
 	}
 

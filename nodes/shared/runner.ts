@@ -146,7 +146,8 @@ function batchReport({ started, succeeded }: { started: number; succeeded: numbe
 
 function stoppedRun(node: INode, { started, succeeded, unknown }: { started: number; succeeded: number; unknown: number }, itemCount: number) {
 	return new ItemError(node, {
-		message: 'The execution was stopped',
+		// "canceled", as n8n words it: n8n-core then records the execution as canceled, not failed.
+		message: 'The execution was canceled (Stop or the execution timeout)',
 		description: `${succeeded} of ${itemCount} items were done, ${unknown} were in flight and may or may not have arrived, ${itemCount - started} were not started.`,
 		itemIndex: 0,
 	});

@@ -24,6 +24,7 @@ export interface RunNodeOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	credentialTypes?: ICredentialType[];
 	onError?: INode['onError'];
+	cancelAfterMs?: number;
 }
 
 /** Manual trigger -> input items -> the node under test, run by n8n-core's WorkflowExecute. */
@@ -74,6 +75,7 @@ export async function runNode(options: RunNodeOptions): Promise<EngineRunResult>
 		nodeTypes: { [options.type]: options.nodeType },
 		credentialTypes: options.credentialTypes,
 		credentials: options.credentials,
+		cancelAfterMs: options.cancelAfterMs,
 	});
 }
 

@@ -67,6 +67,8 @@ export interface EngineRunOptions {
 	pinData?: IPinData;
 	settings?: IWorkflowSettings;
 	staticData?: IWorkflowBase['staticData'];
+	/** Cancels the execution this long after it started, as n8n's Stop (and an execution timeout) does. */
+	cancelAfterMs?: number;
 }
 
 export interface EngineRunResult {
@@ -158,13 +160,17 @@ export async function runWorkflow(options: EngineRunOptions): Promise<EngineRunR
 		startNode = node;
 	}
 
-	const run = await new WorkflowExecute(additionalData, mode).run({
+	const execution = new WorkflowExecute(additionalData, mode).run({
 		workflow,
 		startNode,
 		pinData: options.pinData,
 	});
-
-	return makeResult(run);
+	const canceller = options.cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	try {
+		return makeResult(await execution);
+	} finally {
+		clearTimeout(canceller);
+	}
 }
 
 /** Wraps an IRun with the lookup helpers of EngineRunResult. */

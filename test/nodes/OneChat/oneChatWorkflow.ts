@@ -17,6 +17,7 @@ export interface OneChatRunOptions {
 	onError?: INode['onError'];
 	credential?: IDataObject;
 	miniAppCredential?: IDataObject;
+	cancelAfterMs?: number;
 }
 
 /** Manual trigger -> items -> OneChat node, run by n8n-core's WorkflowExecute against the simulator. */
@@ -32,6 +33,7 @@ export async function runOneChat(
 		parameters,
 		items: options.items,
 		onError: options.onError,
+		cancelAfterMs: options.cancelAfterMs,
 		credentialTypes: [new OneChatApi(), new OneChatMiniAppApi()],
 		credentials: {
 			oneChatApi: { baseUrl: simulator.baseUrl, apiKey: simulator.apiKey, ...options.credential },

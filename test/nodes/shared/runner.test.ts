@@ -1,4 +1,8 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
 import { mapConcurrent } from '../../../nodes/shared/runner';
+import { startOneChatSimulator, type OneChatSimulator } from '../../simulators/onechat';
+import { runOneChat } from '../OneChat/oneChatWorkflow';
 
 const tick = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,4 +44,48 @@ describe('mapConcurrent', () => {
 	it('handles an empty list', async () => {
 		expect(await mapConcurrent(0, 4, async () => 1)).toEqual([]);
 	});
+});
+
+describe('Stop, through n8n-core', () => {
+	let simulator: OneChatSimulator;
+	beforeAll(async () => {
+		simulator = await startOneChatSimulator({ apiKey: 'stop-key' });
+		simulator.setFaults({ delayMs: 50 });
+	});
+	afterAll(async () => await simulator.close());
+	beforeEach(() => simulator.clearLog());
+
+	const jids = (count: number) => Array.from({ length: count }, (_, index) => `user${index}@onechat.test`);
+
+	/** Runs, stops after `stopAfterMs`, then waits a second more for stragglers; returns what reached the server late. */
+	async function stopped(parameters: INodeParameters, items: IDataObject[], stopAfterMs: number) {
+		const stopAt = Date.now() + stopAfterMs;
+		const result = await runOneChat(simulator, parameters, { items, cancelAfterMs: stopAfterMs });
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+		return { result, late: simulator.log.filter((entry) => entry.receivedAt > stopAt + 50), total: simulator.log.length };
+	}
+
+	it('starts no request of a relay after Stop, and the execution ends as canceled', async () => {
+		const { result, late, total } = await stopped(
+			{ resource: 'message', operation: 'relayToUsers', recipients: '={{ $json.jids }}', message: 'stop me' },
+			[{ jids: jids(4_000) }],
+			500,
+		);
+		expect(result.run.status).toBe('canceled');
+		expect(late).toEqual([]);
+		expect(total).toBeGreaterThan(0);
+		expect(total).toBeLessThan(1_000);
+	}, 30_000);
+
+	it('starts no item after Stop, also while items wait for their pace', async () => {
+		const { result, late, total } = await stopped(
+			{ resource: 'message', operation: 'sendToUser', jid: '={{ $json.jid }}', message: 'stop me', options: { maxPerSecond: 20 } },
+			jids(200).map((jid) => ({ jid })),
+			1_000,
+		);
+		expect(result.run.status).toBe('canceled');
+		expect(late).toEqual([]);
+		expect(total).toBeGreaterThanOrEqual(15);
+		expect(total).toBeLessThanOrEqual(22);
+	}, 30_000);
 });

@@ -1,0 +1,68 @@
+import { startOneChatSimulator, type OneChatSimulator } from '../simulators/onechat';
+import { connect, executionError } from './n8n';
+
+const { client } = connect();
+let simulator: OneChatSimulator;
+let credentialId: string;
+
+beforeAll(async () => {
+	simulator = await startOneChatSimulator({ apiKey: 'e2e-pacing-key' });
+	credentialId = await client.createCredential('oneChatApi', 'OneChat (pacing)', { baseUrl: simulator.baseUrl, apiKey: simulator.apiKey });
+});
+afterAll(async () => await simulator.close());
+
+/** The most requests that reached the server within any one second. */
+function busiestSecond(times: number[]): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	let most = 0;
+	for (let first = 0, last = 0; first < sorted.length; first++) {
+		while (last < sorted.length && sorted[last] < sorted[first] + 1_000) last++;
+		most = Math.max(most, last - first);
+	}
+	return most;
+}
+
+function pacedWorkflow(count: number, maxPerSecond: number) {
+	return {
+		name: `Send to User, ${count} items at ${maxPerSecond}/s`,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Recipients',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { jid: 'user' + i + '@pace.onechat.test' } }));` },
+			},
+			{
+				name: 'OneChat',
+				type: 'n8n-nodes-openplatform-operator-onechat.oneChat',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { resource: 'message', operation: 'sendToUser', jid: '={{ $json.jid }}', message: 'paced', options: { maxPerSecond } },
+				credentials: { oneChatApi: { id: 'sim', name: 'OneChat (pacing)' } },
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
+			Recipients: { main: [[{ node: 'OneChat', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+describe('Max Messages per Second in n8n', () => {
+	it('sends 1,000 messages at 50/s in 20 s ± 5%, never more than 50 in any second at the server', async () => {
+		simulator.clearLog();
+		const id = await client.importWorkflow(pacedWorkflow(1_000, 50), { oneChatApi: credentialId });
+		const { status, execution } = await client.runWorkflowManually(id, { timeoutMs: 90_000 });
+		expect(executionError(execution)).toBeUndefined();
+		expect(status).toBe('success');
+		expect(simulator.totalDelivered()).toBe(1_000);
+		const runData = (execution as { data: { resultData: { runData: Record<string, Array<{ executionTime: number }>> } } }).data.resultData.runData;
+		const nodeSeconds = runData.OneChat[0].executionTime / 1_000;
+		expect(nodeSeconds).toBeGreaterThanOrEqual(19);
+		expect(nodeSeconds).toBeLessThanOrEqual(21);
+		expect(busiestSecond(simulator.log.map((entry) => entry.receivedAt))).toBeLessThanOrEqual(50);
+	}, 120_000);
+});
