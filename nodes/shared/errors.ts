@@ -71,6 +71,14 @@ function redacted(init: ItemErrorInit, redactor: Redactor): ItemErrorInit {
 	};
 }
 
+/** Any error thrown while an item ran (n8n's own, an expression's...) as an ItemError. */
+export function toItemError(node: INode, caught: unknown, itemIndex: number): ItemError {
+	if (caught instanceof ItemError) return caught;
+	const error = caught instanceof Error ? caught : new Error(String(caught));
+	const description = (error as { description?: string | null }).description ?? undefined;
+	return new ItemError(node, { message: error.message, description, itemIndex });
+}
+
 /** 5xx other than 503 may come after the server acted; 4xx, 429 and 503 mean it did not. */
 export function outcomeForHttpStatus(status: number): ItemOutcome {
 	return status >= 500 && status !== 503 ? 'unknown' : 'failed';

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { CallTuning } from './defaults';
-import { ItemError, type ItemOutcome } from './errors';
+import { ItemError, toItemError, type ItemOutcome } from './errors';
 import type { RunControls } from './http';
 import { readRunSettings, type RunSettings } from './options';
 import { Pacer } from './pacing';
@@ -102,7 +102,7 @@ async function runItems<Client>(context: IExecuteFunctions, service: Service<Cli
 				if (!Array.isArray(json)) return [{ json, pairedItem: { item: itemIndex } }];
 				return json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
 			} catch (caught) {
-				const error = asItemError(node, caught, itemIndex);
+				const error = toItemError(node, caught, itemIndex);
 				if (error.outcome === 'unknown') tally.unknown++;
 				if (continueOnFail && !stopped()) return [{ json: failureJson(error), pairedItem: { item: itemIndex } }];
 				if (!firstFailure || itemIndex < firstFailure.index) firstFailure = { index: itemIndex, error };
@@ -120,20 +120,13 @@ async function runItems<Client>(context: IExecuteFunctions, service: Service<Cli
 }
 
 /** The fields of a "continue on fail" output item. */
-export function failureJson(error: ItemError): IDataObject & { outcome: ItemOutcome } {
+function failureJson(error: ItemError): IDataObject & { outcome: ItemOutcome } {
 	return {
 		...error.details,
 		outcome: error.outcome,
 		error: error.message,
 		...(error.description ? { errorDescription: error.description } : {}),
 	};
-}
-
-export function asItemError(node: INode, caught: unknown, itemIndex: number): ItemError {
-	if (caught instanceof ItemError) return caught;
-	const error = caught instanceof Error ? caught : new Error(String(caught));
-	const description = (error as { description?: string | null }).description ?? undefined;
-	return new ItemError(node, { message: error.message, description, itemIndex });
 }
 
 function batchReport({ started, succeeded }: { started: number; succeeded: number }, itemCount: number): string {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { ItemError, parseParameters } from '../../../shared/errors';
-import { asItemError, type ItemOperation } from '../../../shared/runner';
+import { parseParameters, toItemError, type ItemError } from '../../../shared/errors';
+import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import { messageField, showFor } from '../../messageFields';
 import { messageText, splitRecipients, userJid } from '../../schemas';
@@ -67,7 +67,7 @@ export const relayToUsers: ItemOperation<OneChatClient> = {
 					const answer = await client.post('singleMessage', { jid, message }, itemIndex);
 					return { jid, status: 'sent' satisfies RecipientStatus, description: answer.description ?? '', error: '' };
 				} catch (caught) {
-					const error = asItemError(node, caught, itemIndex);
+					const error = toItemError(node, caught, itemIndex);
 					const status: RecipientStatus = error.outcome === 'unknown' ? 'unknown' : 'failed';
 					return { jid, status, description: error.description ?? '', error: error.message };
 				}

@@ -22,6 +22,6 @@ export const answerPrivateMedia: WholeInputOperation = {
 	description,
 	runOnce: async (context) =>
 		await answerPanel(context, privateMediaAnswer, { media: 'Media' }, (params) => ({
-		media: listParameter(params.get('media', 0)),
-			})),
+			media: listParameter(params.get('media', 0)),
+		})),
 };

@@ -63,7 +63,7 @@ export const answerUserInfo: WholeInputOperation = {
 	description,
 	runOnce: async (context) =>
 		await answerPanel(context, userInfoAnswer, labels, (params) => ({
-		...Object.fromEntries(Object.keys(labels).filter((name) => name !== 'custom').map((name) => [name, params.get(name, 0)])),
-		custom: (params.get<IDataObject>('custom', 0, {}).fields ?? []) as IDataObject[],
-			})),
+			...Object.fromEntries(Object.keys(labels).filter((name) => name !== 'custom').map((name) => [name, params.get(name, 0)])),
+			custom: (params.get<IDataObject>('custom', 0, {}).fields ?? []) as IDataObject[],
+		})),
 };
