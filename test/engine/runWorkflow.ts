@@ -81,6 +81,8 @@ export interface EngineRunResult {
 	nodeError(nodeName: string): ExecutionError | undefined;
 	/** All task data (one per run) of a node. */
 	taskData(nodeName: string): ITaskData[];
+	/** Date.now() when the execution was cancelled (with `cancelAfterMs`). */
+	cancelledAt?: number;
 }
 
 /** Workflow JSON as n8n exports it (only the fields the engine uses are typed). */
@@ -165,9 +167,15 @@ export async function runWorkflow(options: EngineRunOptions): Promise<EngineRunR
 		startNode,
 		pinData: options.pinData,
 	});
-	const canceller = options.cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	let cancelledAt: number | undefined;
+	const cancel = () => {
+		cancelledAt = Date.now();
+		execution.cancel();
+	};
+	const canceller = options.cancelAfterMs === undefined ? undefined : setTimeout(cancel, options.cancelAfterMs);
 	try {
-		return makeResult(await execution);
+		const result = makeResult(await execution);
+		return cancelledAt === undefined ? result : { ...result, cancelledAt };
 	} finally {
 		clearTimeout(canceller);
 	}
