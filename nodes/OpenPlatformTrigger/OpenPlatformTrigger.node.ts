@@ -13,7 +13,7 @@ import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { webhookCall } from '../shared/webhook';
 import { appOpened } from './events/appOpened';
 import { commandReceived } from './events/commandReceived';
-import type { WebhookCall } from './events/session';
+import type { WebhookCall } from './endpoints';
 import { oauthSignIn } from './events/oauthSignIn';
 
 const EVENTS: Record<string, (context: IWebhookFunctions, call: WebhookCall) => Promise<IWebhookResponseData>> = {

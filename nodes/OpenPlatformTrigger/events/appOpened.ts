@@ -1,6 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { endpointOf, verifySession, type WebhookCall } from './session';
+import { endpointOf, type WebhookCall } from '../endpoints';
+import { verifySession } from '../sessionChecks';
 
 /** URLs carrying a permanent per-(app, user) token: credentials, so not output unless asked for. */
 const USER_API_URLS = ['notify', 'badge'];

@@ -3,7 +3,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { z } from '../../shared/vendor';
 import { describeFirstIssue } from '../../shared/webhook';
 import { bridgeScript } from '../bridge';
-import { endpointOf, endpointUrl, verifySession, type WebhookCall } from './session';
+import { endpointOf, endpointUrl, type WebhookCall } from '../endpoints';
+import { verifySession } from '../sessionChecks';
 
 const relayed = z.object({
 	type: z.string().trim().min(1, 'is empty').max(200, 'is longer than 200 characters'),

@@ -5,7 +5,7 @@ import { DEFAULT_SIGN_IN_MINUTES } from '../../shared/defaults';
 import { secretsEqual } from '../../shared/webhook';
 import { bindCode, mayUseCode, spendState } from '../signInRecord';
 import { browserCookieName, cookieFrom, newNonce, signInCookie, signInCookieName, signState, stateKey, verifyState } from '../state';
-import { endpointOf, endpointUrl, webhookClient, type WebhookCall } from './session';
+import { endpointOf, endpointUrl, webhookClient, type WebhookCall } from '../endpoints';
 
 /**
  * GET on the main URL starts a sign-in: a redirect to OpenPlatform's authorize page with a
