@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
 import { KEEP_ALIVE_MS, MAX_RESPONSE_BYTES, RUN_TUNING, type CallTuning, type RetryPolicy } from './defaults';
+import { requestSignal } from './deadlines';
 import { ItemError } from './errors';
 import { waitUnlessStopped, type Pacer } from './pacing';
 import type { Redactor } from './redaction';
@@ -127,19 +128,23 @@ export async function withRetries(
 	}
 }
 
+type TransportSettings = { ignoreSslIssues?: boolean; tuning?: Pick<CallTuning, 'timeoutMs' | 'maxConnectionsPerOrigin'> };
+
 /** Sends one request. Failures are returned, not thrown, so callers decide what may be retried. */
-export async function sendHttpRequest(
-	request: HttpRequest,
-	settings: { ignoreSslIssues?: boolean; tuning?: Pick<CallTuning, 'timeoutMs' | 'maxConnectionsPerOrigin'> } = {},
-	stop?: AbortSignal,
-): Promise<HttpResponse | TransportError> {
+export async function sendHttpRequest(request: HttpRequest, settings: TransportSettings = {}, stop?: AbortSignal): Promise<HttpResponse | TransportError> {
 	if (stop?.aborted) return stoppedBeforeStart();
 	const timeoutMs = request.timeoutMs ?? settings.tuning?.timeoutMs ?? RUN_TUNING.timeoutMs;
+	// The deadline and the execution's cancel signal (Stop, execution timeout) end the request.
+	const { signal, done } = requestSignal(timeoutMs, stop);
+	try {
+		return await dispatch(request, settings, timeoutMs, signal, stop);
+	} finally {
+		done();
+	}
+}
+
+async function dispatch(request: HttpRequest, settings: TransportSettings, timeoutMs: number, signal: AbortSignal, stop?: AbortSignal): Promise<HttpResponse | TransportError> {
 	const url = new URL(request.url);
-	// undici's own timeouts tick coarsely (up to a second late), so a precise deadline comes from
-	// an abort signal; the execution's cancel signal ends the request too.
-	const deadline = AbortSignal.timeout(timeoutMs);
-	const signal = stop ? AbortSignal.any([deadline, stop]) : deadline;
 	let response: Dispatcher.ResponseData;
 	try {
 		response = await dispatcherFor(settings.ignoreSslIssues === true, settings.tuning?.maxConnectionsPerOrigin).request({
