@@ -117,7 +117,12 @@ export class OneChatClient {
 		);
 		const ok = answer.status >= 200 && answer.status < 300;
 		// A failed HTTP status without JSON is reported as such; any other answer must have OneChat's shape.
-		const body = answer.json === undefined && !ok ? undefined : parseResponse(this.node, ONECHAT, answerSchema, answer.json, itemIndex, this.redactor, answer.status);
+		const body =
+			answer.json === undefined && !ok
+				? undefined
+				: isPlainAnswer(answer.json)
+					? answer.json
+					: parseResponse(this.node, ONECHAT, answerSchema, answer.json, itemIndex, this.redactor, answer.status);
 		if (body && ok && body.status.toLowerCase() === 'success') return body;
 		const description = body?.description;
 		const keyRefused = isUnauthorized(description, answer.status);
@@ -138,6 +143,13 @@ export class OneChatClient {
 		if (keyRefused) this.keyRefusal ??= error;
 		throw error;
 	}
+}
+
+/** Exactly what `answerSchema` accepts, checked without zod (whose parse copies every answer); zod words the errors. */
+function isPlainAnswer(value: unknown): value is OneChatAnswer {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+	const { status, description } = value as Record<string, unknown>;
+	return typeof status === 'string' && (description === undefined || typeof description === 'string');
 }
 
 function isUnauthorized(description: string | undefined, status: number): boolean {

@@ -15,11 +15,15 @@ export class ParameterReader {
 
 	private items: INodeExecutionData[] | undefined;
 
+	/** The parameters as saved (expressions unresolved), read once: getNode() deep-copies the node. */
+	private saved: unknown;
+
 	constructor(private readonly context: IExecuteFunctions) {}
 
 	get<T = NodeParameterValueType>(name: string, itemIndex: number, fallback?: T): T {
 		if (this.constants.has(name)) return this.constants.get(name) as T;
-		const raw = rawParameter(this.context, name);
+		this.saved ??= this.context.getNode().parameters;
+		const raw = rawParameter(this.saved, name);
 		const path = this.jsonPathOf(name, raw);
 		if (path) return readPath(this.itemJson(itemIndex), path) as T;
 		const value = this.context.getNodeParameter(name, itemIndex, fallback) as T;
@@ -72,8 +76,8 @@ function readPath(value: unknown, path: Array<string | number>): unknown {
 	return current;
 }
 
-function rawParameter(context: IExecuteFunctions, name: string): unknown {
-	let value: unknown = context.getNode().parameters;
+function rawParameter(parameters: unknown, name: string): unknown {
+	let value: unknown = parameters;
 	for (const key of name.split('.')) {
 		if (!value || typeof value !== 'object') return undefined;
 		value = (value as Record<string, unknown>)[key];

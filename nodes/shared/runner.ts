@@ -94,17 +94,18 @@ async function runItems<Client>(context: IExecuteFunctions, service: Service<Cli
 	const results = await mapConcurrent(
 		items.length,
 		operation.oneItemAtATime ? 1 : settings.concurrency,
-		async (itemIndex): Promise<INodeExecutionData[] | undefined> => {
+		// One output item, or an array for an operation that outputs several: no array per item.
+		async (itemIndex): Promise<INodeExecutionData | INodeExecutionData[] | undefined> => {
 			tally.started++;
 			try {
 				const json = await operation.runItem(run, itemIndex);
 				tally.succeeded++;
-				if (!Array.isArray(json)) return [{ json, pairedItem: { item: itemIndex } }];
+				if (!Array.isArray(json)) return { json, pairedItem: { item: itemIndex } };
 				return json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
 			} catch (caught) {
 				const error = toItemError(node, caught, itemIndex);
 				if (error.outcome === 'unknown') tally.unknown++;
-				if (continueOnFail && !stopped()) return [{ json: failureJson(error), pairedItem: { item: itemIndex } }];
+				if (continueOnFail && !stopped()) return { json: failureJson(error), pairedItem: { item: itemIndex } };
 				if (!firstFailure || itemIndex < firstFailure.index) firstFailure = { index: itemIndex, error };
 				return undefined;
 			}
@@ -115,7 +116,10 @@ async function runItems<Client>(context: IExecuteFunctions, service: Service<Cli
 	if (stopped()) throw stoppedRun(node, tally, items.length);
 	if (firstFailure) throw items.length > 1 ? firstFailure.error.with({ report: batchReport(tally, items.length) }) : firstFailure.error;
 	const output: INodeExecutionData[] = [];
-	for (const entries of results) if (entries) for (const entry of entries) output.push(entry);
+	for (const entries of results) {
+		if (Array.isArray(entries)) for (const entry of entries) output.push(entry);
+		else if (entries) output.push(entries);
+	}
 	return [output];
 }
 
