@@ -211,8 +211,9 @@ const FINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
 function createClient({ url, cookie, browserId, user }) {
 	const call = (method, path, options = {}) => request(url, method, path, { cookie, browserId, ...options });
-	const get = async (path, what = `GET ${path}`) => dataOf(await call('GET', path), what);
-	const post = async (path, body, what = `POST ${path}`) => dataOf(await call('POST', path, { body }), what);
+	// `timeoutMs`: per request, default DEFAULT_TIMEOUT_MS.
+	const get = async (path, what = `GET ${path}`, { timeoutMs } = {}) => dataOf(await call('GET', path, { timeoutMs }), what);
+	const post = async (path, body, what = `POST ${path}`, { timeoutMs } = {}) => dataOf(await call('POST', path, { body, timeoutMs }), what);
 
 	const client = {
 		url,
@@ -312,33 +313,52 @@ function createClient({ url, cookie, browserId, user }) {
 		 * `triggerName`, else the Manual Trigger, else the first trigger. A trigger that needs a
 		 * test webhook makes n8n answer { waitingForWebhook: true }, refused here.
 		 * With `wait` (default) polls the execution until it ends and returns it parsed.
+		 * `requestTimeoutMs`, `retryUnanswered`, `intervalMs` and `onUnanswered` are passed to
+		 * waitForExecution (a long execution can keep n8n too busy to answer a poll in time);
+		 * `requestTimeoutMs` also applies to the start request.
 		 * @returns {Promise<{ executionId: string, status?: string, execution?: object }>}
 		 */
-		async runWorkflowManually(id, { triggerName, wait = true, timeoutMs = 60_000 } = {}) {
+		async runWorkflowManually(id, { triggerName, wait = true, timeoutMs = 60_000, requestTimeoutMs, retryUnanswered, intervalMs, onUnanswered } = {}) {
 			const start = triggerName || pickStartNode(await client.getWorkflow(id));
-			const result = await post(`/rest/workflows/${encodeURIComponent(id)}/run`, { triggerToStartFrom: { name: start } }, `run workflow ${id}`);
+			const result = await post(`/rest/workflows/${encodeURIComponent(id)}/run`, { triggerToStartFrom: { name: start } }, `run workflow ${id}`, { timeoutMs: requestTimeoutMs });
 			if (!result || !result.executionId) {
 				throw new Error(`run workflow ${id} from "${start}": n8n did not start an execution (${JSON.stringify(result)}); a webhook trigger waits for a test call instead`);
 			}
 			if (!wait) return { executionId: String(result.executionId) };
-			const execution = await client.waitForExecution(result.executionId, { timeoutMs });
+			const execution = await client.waitForExecution(result.executionId, { timeoutMs, requestTimeoutMs, retryUnanswered, intervalMs, onUnanswered });
 			return { executionId: String(result.executionId), status: execution.status, execution };
 		},
 
-		/** Polls GET /rest/executions/:id until the execution ended; returns it (data parsed). */
-		async waitForExecution(executionId, { timeoutMs = 60_000, intervalMs = 200 } = {}) {
+		/**
+		 * Polls GET /rest/executions/:id until the execution ended; returns it (data parsed).
+		 * `timeoutMs` is the overall deadline; `requestTimeoutMs` the time one poll may take
+		 * (default DEFAULT_TIMEOUT_MS; the last poll may end that much after the deadline). With
+		 * `retryUnanswered`, a poll that got no answer at all (timeout, reset) is asked again until
+		 * the deadline instead of failing: n8n runs the execution in its main process, and a big one
+		 * can keep it from answering for a while.
+		 * `onUnanswered(error, attempt)` is told of each such poll.
+		 */
+		async waitForExecution(executionId, { timeoutMs = 60_000, intervalMs = 200, requestTimeoutMs = DEFAULT_TIMEOUT_MS, retryUnanswered = false, onUnanswered } = {}) {
 			const deadline = Date.now() + timeoutMs;
+			let unanswered = 0;
 			for (;;) {
 				let execution;
 				try {
-					execution = await client.getExecution(executionId, { includeData: true });
+					execution = await client.getExecution(executionId, { includeData: true, timeoutMs: requestTimeoutMs });
 				} catch (error) {
-					// Not saved yet right after the start.
-					if (error.status !== 404 && !(error instanceof N8nApiError && /not found/i.test(error.message))) throw error;
+					if (retryUnanswered && error instanceof N8nApiError && error.status === undefined) {
+						// No answer at all: asked again below unless the deadline has passed.
+						unanswered++;
+						if (onUnanswered) onUnanswered(error, unanswered);
+					} else if (error.status !== 404 && !(error instanceof N8nApiError && /not found/i.test(error.message))) {
+						// Not saved yet right after the start: 404, or an empty answer.
+						throw error;
+					}
 				}
 				if (execution && (FINAL_STATUSES.has(execution.status) || (execution.finished && execution.stoppedAt))) return execution;
 				if (Date.now() > deadline) {
-					throw new Error(`execution ${executionId} did not end within ${timeoutMs} ms (status ${execution ? execution.status : 'not found'})`);
+					const polls = unanswered > 0 ? `; ${unanswered} poll(s) got no answer within ${requestTimeoutMs} ms` : '';
+					throw new Error(`execution ${executionId} did not end within ${timeoutMs} ms (status ${execution ? execution.status : 'not found'}${polls})`);
 				}
 				await sleep(intervalMs);
 			}
@@ -362,8 +382,8 @@ function createClient({ url, cookie, browserId, user }) {
 		 * GET /rest/executions/:id. With includeData, `data` is the parsed run data
 		 * ({ resultData: { runData, error, lastNodeExecuted }, ... }); without, it is removed.
 		 */
-		async getExecution(executionId, { includeData = true } = {}) {
-			const execution = await get(`/rest/executions/${encodeURIComponent(executionId)}`, `get execution ${executionId}`);
+		async getExecution(executionId, { includeData = true, timeoutMs } = {}) {
+			const execution = await get(`/rest/executions/${encodeURIComponent(executionId)}`, `get execution ${executionId}`, { timeoutMs });
 			if (!execution) {
 				throw new N8nApiError(`get execution ${executionId}: not found`, { status: 404 });
 			}
