@@ -223,7 +223,7 @@ async function rawScenario(name: string, child: ChildProcess, baseUrl: string, j
 }
 
 async function main() {
-	const child = fork(join(__dirname, 'simulatorProcess.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+	const child = fork(join(__dirname, '..', 'test', 'simulators', 'childProcess.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
 	const { baseUrl } = await ask<{ baseUrl: string }>(child, '', 'ready');
 	const jids = Array.from({ length: COUNT }, (_, index) => `user${index}@bench.onechat.test`);
 	const count = thousands(COUNT);

@@ -5,7 +5,7 @@ import { sleep } from 'n8n-workflow';
  * rate: a timer that fires late is made up on the next gaps, but by at most CATCH_UP_MS in all,
  * which keeps every second at or under `rate` starts with CATCH_UP_MS to spare (requests may reach
  * the server a little closer together than they left). A longer stall (a busy machine) shifts the
- * grid instead of bursting. Whatever the rate, `holdUntil` stops every start of the run until the
+ * grid instead of bursting, by a whole gap, since the request released before it may have left late. Whatever the rate, `holdUntil` stops every start of the run until the
  * time a server named in a Retry-After. Waiters are served in order; one whose run is stopped
  * leaves the queue and never starts.
  */
@@ -13,6 +13,7 @@ import { sleep } from 'n8n-workflow';
 const WINDOW_MS = 1_000;
 const WINDOW_SPARE_MS = 20;
 const CATCH_UP_MS = 2;
+const STALL_MS = 10;
 
 interface Waiter {
 	resolve(): void;
@@ -36,6 +37,9 @@ export class Pacer {
 	/** The loop that lets waiters go is running. */
 	private releasing = false;
 
+	/** Awaited by that loop after each release, so that the waiter records its start first. */
+	private readonly resumed = Promise.resolve();
+
 	constructor(private readonly perSecond?: number) {
 		this.intervalMs = perSecond ? (WINDOW_MS + WINDOW_SPARE_MS) / perSecond : 0;
 	}
@@ -56,6 +60,9 @@ export class Pacer {
 			this.queue.push(waiter);
 			void this.releaseInTurn();
 		});
+		// The start counts from when this request really goes on, not from its release: a pause of the
+		// process in between (a long garbage collection) must not let the next ones come closer.
+		this.recordStart(performance.now());
 	}
 
 	/** The server asked to wait (429/503 with Retry-After): no request of this run starts before then. */
@@ -87,10 +94,17 @@ export class Pacer {
 					await sleep(wait);
 					continue;
 				}
+				// Woken far too late: the process was paused (a long garbage collection), and the request
+				// released before the pause may have left only now. Keep a full gap after it.
+				if (this.perSecond && -wait > STALL_MS && this.nextSlot > this.heldUntil) {
+					this.nextSlot = now + this.intervalMs;
+					continue;
+				}
 				const waiter = this.queue.shift() as Waiter;
 				if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-				this.recordStart(now);
 				waiter.resolve();
+				// Let the waiter resume (and record its start) before the next look.
+				await this.resumed;
 			}
 		} finally {
 			this.releasing = false;

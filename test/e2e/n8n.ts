@@ -15,7 +15,7 @@ export interface N8nClient {
 	importWorkflow(json: object | string, credentialIdMap?: Record<string, string>, options?: { name?: string }): Promise<string>;
 	activateWorkflow(id: string): Promise<void>;
 	deactivateWorkflow(id: string): Promise<void>;
-	runWorkflowManually(id: string, options?: { triggerName?: string; wait?: boolean; timeoutMs?: number }): Promise<{ executionId: string; status: string; execution: Execution }>;
+	runWorkflowManually(id: string, options?: { triggerName?: string; wait?: boolean; timeoutMs?: number; intervalMs?: number }): Promise<{ executionId: string; status: string; execution: Execution }>;
 	listExecutions(filter: { workflowId: string }): Promise<Execution[]>;
 	waitForExecutions(workflowId: string, options?: { count?: number; timeoutMs?: number }): Promise<Execution[]>;
 	getExecution(id: string, options?: { includeData?: boolean }): Promise<Execution>;

@@ -62,8 +62,9 @@ describe('Stop, through n8n-core', () => {
 		const result = await runOneChat(simulator, parameters, { items, cancelAfterMs: stopAfterMs });
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
 		const stopAt = result.cancelledAt as number;
-		// Date.now() has whole milliseconds: a request written just before Stop may be read 1 ms after.
-		return { result, late: simulator.log.filter((entry) => entry.receivedAt > stopAt + 1), total: simulator.log.length };
+		// The server shares this process: a request written just before Stop may be read a little
+		// after it on a busy machine. Anything started after Stop would keep coming for seconds.
+		return { result, late: simulator.log.filter((entry) => entry.receivedAt > stopAt + 250), total: simulator.log.length };
 	}
 
 	it('starts no request of a relay after Stop, and the execution ends as canceled', async () => {

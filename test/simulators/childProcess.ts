@@ -1,14 +1,15 @@
-// The OneChat simulator in its own process (its own core), driven over IPC by the benchmark.
+// The OneChat simulator in its own process (its own core, its own small heap), driven over IPC by
+// the benchmark and by tests that time arrivals (no pause of the test's process can shift them).
 // Besides delivery counts and connections it reports its own load per scenario (event-loop
 // utilisation, CPU time, RSS), so a run shows whether the simulator, not the client, was the limit.
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
-import { startOneChatSimulator } from '../test/simulators/onechat';
+import { startOneChatSimulator } from './onechat';
 
 async function main(): Promise<void> {
 	// A bounded log: the benchmark reads only counters, and an unbounded log of 100,000 entries
-	// would make the simulator's own heap (and GC) grow with the run length.
-	const simulator = await startOneChatSimulator({ apiKey: 'bench-key', maxLogEntries: 1_000 });
+	// would make the simulator's own heap (and GC) grow with the run length. argv[2] may raise it.
+	const simulator = await startOneChatSimulator({ apiKey: 'bench-key', maxLogEntries: Number(process.argv[2] ?? 1_000) });
 	let elu: EventLoopUtilization = performance.eventLoopUtilization();
 	let cpu = process.cpuUsage();
 	let peakRss = process.memoryUsage.rss();
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
 				peakRss: Math.max(peakRss, process.memoryUsage.rss()),
 				maxRss: process.resourceUsage().maxRSS * 1024,
 			});
+		} else if (message.type === 'arrivals') {
+			process.send?.({ type: 'arrivals', times: simulator.log.map((entry) => entry.receivedAt) });
 		} else if (message.type === 'stop') {
 			void simulator.close().then(() => process.exit(0));
 		}
