@@ -5,9 +5,10 @@ import { sleep } from 'n8n-workflow';
  * rate: a timer that fires late is made up on the next gaps, but by at most CATCH_UP_MS in all,
  * which keeps every second at or under `rate` starts with CATCH_UP_MS to spare (requests may reach
  * the server a little closer together than they left). A longer stall (a busy machine) shifts the
- * grid instead of bursting, by a whole gap, since the request released before it may have left late. Whatever the rate, `holdUntil` stops every start of the run until the
- * time a server named in a Retry-After. Waiters are served in order; one whose run is stopped
- * leaves the queue and never starts.
+ * grid instead of bursting, by a whole gap, since the request released before it may have left
+ * late. Whatever the rate, `holdUntil` stops every start of the run until the time a server named
+ * in a Retry-After. Waiters are served in order; one whose run is stopped leaves the queue and
+ * never starts.
  */
 
 const WINDOW_MS = 1_000;

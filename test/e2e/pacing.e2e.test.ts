@@ -1,6 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 
+import { ask as askChild, forkOneChatSimulator } from '../simulators/simulatorProcess';
 import { connect, executionError } from './n8n';
 
 const { client } = connect();
@@ -9,21 +9,12 @@ let credentialId: string;
 // with its garbage collections (its heap is large), whatever the sender does.
 let simulator: ChildProcess;
 
-function ask<T>(type: string, reply: string): Promise<T> {
-	return new Promise((resolve) => {
-		const listener = (message: { type: string }) => {
-			if (message.type !== reply) return;
-			simulator.off('message', listener);
-			resolve(message as T);
-		};
-		simulator.on('message', listener);
-		if (type) simulator.send({ type });
-	});
-}
+const ask = <T>(type: string, reply: string) => askChild<T>(simulator, type, reply);
 
 beforeAll(async () => {
-	simulator = fork(join(__dirname, '..', 'simulators', 'childProcess.ts'), ['5000'], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
-	const { baseUrl, apiKey } = await ask<{ baseUrl: string; apiKey: string }>('', 'ready');
+	const started = await forkOneChatSimulator(5_000);
+	simulator = started.child;
+	const { baseUrl, apiKey } = started;
 	credentialId = await client.createCredential('oneChatApi', 'OneChat (pacing)', { baseUrl, apiKey });
 });
 afterAll(() => {
