@@ -1,7 +1,8 @@
 /**
  * OneChat throughput, in-process on n8n-core's real engine, against the simulator running in a
  * separate process. Uses the built node from dist/ (run `npm run bench`, which builds first).
- * BENCH_COUNT (default 10,000) sets the number of messages of each measured scenario.
+ * BENCH_COUNT (default 10,000) sets the number of messages of each measured scenario; BENCH_DIST
+ * another build to measure (e.g. an older commit's dist/, for a before/after in the same session).
  *   (a) BENCH_COUNT input items, Send to User with jid {{ $json.jid }} and a fixed message
  *   (b) one item, Relay to Users with BENCH_COUNT jids
  *   raw undici: the same BENCH_COUNT singleMessage POSTs sent with undici directly, as the node
@@ -34,7 +35,7 @@
  * A full garbage collection runs before each scenario, so none inherits the previous one's garbage;
  * peak RSS per scenario is measured from there.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -44,6 +45,7 @@ import { EnvHttpProxyAgent } from 'undici';
 
 import { runWorkflow } from '../test/engine/runWorkflow';
 import { ITEMS_TYPE, MANUAL_TRIGGER_TYPE } from '../test/engine/testNodes';
+import { ask, forkOneChatSimulator } from '../test/simulators/simulatorProcess';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);
 /** Warm-up sizes: long enough that the JIT of this process and of the simulator has settled. */
@@ -56,8 +58,10 @@ const KEEP_ALIVE_MS = 30_000;
 const API_KEY = 'bench-key';
 const MESSAGE = 'Flash sale today';
 const TYPE = 'n8n-nodes-openplatform-operator-onechat.oneChat';
+/** BENCH_DIST: another build of the package (a checkout of an older commit) to compare with the same bench. */
+const DIST = process.env.BENCH_DIST ?? join(__dirname, '..', 'dist');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { OneChat } = require('../dist/nodes/OneChat/OneChat.node.js') as { OneChat: new () => INodeType };
+const { OneChat } = require(join(DIST, 'nodes', 'OneChat', 'OneChat.node.js')) as { OneChat: new () => INodeType };
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -80,18 +84,6 @@ interface Result {
 	msgPerSecond: number;
 	peakRss: number;
 	peakHeap: number;
-}
-
-function ask<T>(child: ChildProcess, type: string, reply: string): Promise<T> {
-	return new Promise((resolve) => {
-		const listener = (message: { type: string }) => {
-			if (message.type !== reply) return;
-			child.off('message', listener);
-			resolve(message as T);
-		};
-		child.on('message', listener);
-		if (type) child.send({ type });
-	});
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
@@ -223,8 +215,7 @@ async function rawScenario(name: string, child: ChildProcess, baseUrl: string, j
 }
 
 async function main() {
-	const child = fork(join(__dirname, '..', 'test', 'simulators', 'childProcess.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
-	const { baseUrl } = await ask<{ baseUrl: string }>(child, '', 'ready');
+	const { child, baseUrl } = await forkOneChatSimulator();
 	const jids = Array.from({ length: COUNT }, (_, index) => `user${index}@bench.onechat.test`);
 	const count = thousands(COUNT);
 	console.log(

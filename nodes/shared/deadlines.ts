@@ -4,7 +4,8 @@ import { sleep } from 'n8n-workflow';
  * Per-request deadlines that end with the request. undici's own timeouts tick coarsely (a 100 ms
  * timeout may fire after a second), and AbortSignal.timeout keeps a timer and its signal alive
  * for the whole timeout after the request ended (100,000 at once in a big run). Here one watcher
- * checks the requests in flight, waking at the next deadline (at most TICK_MS apart) while any is.
+ * checks the requests in flight, waking at the next deadline (at most TICK_MS apart) while any is,
+ * and one listener per execution's cancel signal aborts that execution's requests in flight.
  */
 
 const TICK_MS = 25;
@@ -12,10 +13,13 @@ const TICK_MS = 25;
 interface Deadline {
 	at: number;
 	controller: AbortController;
+	stop?: AbortSignal;
 }
 
 const pending = new Set<Deadline>();
 let watching = false;
+/** Cancel signals that already have their listener. */
+const listenedStops = new WeakSet<AbortSignal>();
 
 export interface RequestSignal {
 	/** Aborts at the deadline (reason: a TimeoutError) or when the run is stopped (its reason). */
@@ -26,18 +30,27 @@ export interface RequestSignal {
 
 export function requestSignal(timeoutMs: number, stop?: AbortSignal): RequestSignal {
 	const controller = new AbortController();
-	const deadline: Deadline = { at: performance.now() + timeoutMs, controller };
-	const onStop = () => controller.abort(stop?.reason);
-	stop?.addEventListener('abort', onStop, { once: true });
+	const deadline: Deadline = { at: performance.now() + timeoutMs, controller, stop };
+	if (stop && !listenedStops.has(stop)) {
+		listenedStops.add(stop);
+		stop.addEventListener('abort', () => abortStopped(stop), { once: true });
+	}
 	pending.add(deadline);
-	void watch();
+	if (!watching) void watch();
 	return {
 		signal: controller.signal,
 		done() {
 			pending.delete(deadline);
-			stop?.removeEventListener('abort', onStop);
 		},
 	};
+}
+
+function abortStopped(stop: AbortSignal): void {
+	for (const deadline of pending) {
+		if (deadline.stop !== stop) continue;
+		pending.delete(deadline);
+		deadline.controller.abort(stop.reason);
+	}
 }
 
 async function watch(): Promise<void> {

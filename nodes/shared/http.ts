@@ -160,7 +160,7 @@ async function dispatch(request: HttpRequest, settings: TransportSettings, timeo
 	} catch (error) {
 		return classify(error, stop);
 	}
-	const body = await readCapped(response.body, request.maxResponseBytes ?? MAX_RESPONSE_BYTES, stop);
+	const body = await readCapped(response, request.maxResponseBytes ?? MAX_RESPONSE_BYTES, stop);
 	if (body instanceof TransportError) return body;
 	return { status: response.statusCode, headers: response.headers, body };
 }
@@ -178,22 +178,38 @@ function dispatcherFor(ignoreSslIssues: boolean, connections = RUN_TUNING.maxCon
 	return dispatcher;
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, stop?: AbortSignal): Promise<Buffer | TransportError> {
-	const chunks: Buffer[] = [];
-	let size = 0;
+/**
+ * Reads the answer, refusing more than `maxBytes`. An answer with a Content-Length (undici ends it
+ * there) is read in one piece; a chunked one is counted as it arrives.
+ */
+async function readCapped(response: Dispatcher.ResponseData, maxBytes: number, stop?: AbortSignal): Promise<Buffer | TransportError> {
+	const { body } = response;
+	const declared = Number(response.headers['content-length']);
 	try {
+		if (declared > maxBytes) {
+			// Nothing reads this body: its abort error would otherwise be unhandled.
+			body.once('error', () => undefined).destroy();
+			return tooLarge(maxBytes);
+		}
+		if (Number.isInteger(declared) && declared >= 0) return Buffer.from(await body.arrayBuffer());
+		const chunks: Buffer[] = [];
+		let size = 0;
 		for await (const chunk of body) {
 			size += (chunk as Buffer).length;
 			if (size > maxBytes) {
 				body.destroy();
-				return new TransportError('too-large', `The response is larger than ${maxBytes} bytes`);
+				return tooLarge(maxBytes);
 			}
 			chunks.push(chunk as Buffer);
 		}
+		return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 	} catch (error) {
 		return classify(error, stop);
 	}
-	return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+function tooLarge(maxBytes: number): TransportError {
+	return new TransportError('too-large', `The response is larger than ${maxBytes} bytes`);
 }
 
 function stoppedBeforeStart(): TransportError {

@@ -67,10 +67,30 @@ describe('sendHttpRequest', () => {
 		await server.close();
 	});
 
-	it('refuses answers larger than the cap', async () => {
-		const server = await startServer((_, response) => response.end('x'.repeat(5000)));
-		const result = await sendHttpRequest({ ...base, url: `${server.url}/x` });
+	it('refuses answers larger than the cap, with or without a Content-Length', async () => {
+		const declared = await startServer((_, response) => response.end('x'.repeat(5000)));
+		const result = await sendHttpRequest({ ...base, url: `${declared.url}/x` });
 		expect((result as TransportError).kind).toBe('too-large');
+		await declared.close();
+
+		// Chunked: counted as it arrives, refused once past the cap although the answer never ends.
+		const chunked = await startServer((_, response) => {
+			response.write('x'.repeat(800));
+			setTimeout(() => response.write('y'.repeat(800)), 50);
+		});
+		const streamed = await sendHttpRequest({ ...base, url: `${chunked.url}/x`, timeoutMs: 5_000 });
+		expect((streamed as TransportError).kind).toBe('too-large');
+		await chunked.close();
+	});
+
+	it('reads a chunked answer under the cap whole', async () => {
+		const server = await startServer((_, response) => {
+			response.write('{"part":');
+			setTimeout(() => response.end('"two"}'), 20);
+		});
+		const result = (await sendHttpRequest({ ...base, url: `${server.url}/x` })) as HttpResponse;
+		expect(result.headers['content-length']).toBeUndefined();
+		expect(result.body.toString()).toBe('{"part":"two"}');
 		await server.close();
 	});
 
