@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { MAX_N8N_PROCESSES } from '../nodes/OpenPlatform/tokenGuard';
+import { DEFAULT_N8N_PROCESSES } from '../nodes/shared/defaults';
 import { ignoreSslIssuesField } from './commonFields';
 
 // The test button is the OpenPlatform node's openPlatformApiConnection (nodes/OpenPlatform/credentialTest.ts).
@@ -48,6 +50,15 @@ export class OpenPlatformApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://intranet.example.com/api/users/?accesstoken=...',
 			description: 'The "users" URL of a verify response (used instead of the App Access Token when given)',
+		},
+		{
+			displayName: 'n8n Processes',
+			name: 'n8nProcesses',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_N8N_PROCESSES, numberPrecision: 0 },
+			default: DEFAULT_N8N_PROCESSES,
+			description:
+				'How many n8n processes (main, workers, webhook processors) call this OpenPlatform from one IP address. OpenPlatform blocks an IP for 10 minutes after 11 token errors; n8n processes share no memory, so each spends only its part of that budget (1 process: 5 for workflows and 5 for the trigger; 2: 2 and 2; 3 to 5: 1 and 1) and sends at most that many token requests at a time. Set 1 for a single n8n.',
 		},
 		ignoreSslIssuesField,
 	];

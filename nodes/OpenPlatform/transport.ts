@@ -1,12 +1,13 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { invalidParameter, ItemError, outcomeForHttpStatus, parseParameters, parseResponse } from '../shared/errors';
+import { DEFAULT_N8N_PROCESSES } from '../shared/defaults';
 import { callService, type ServiceAnswer, type ServiceCaller } from '../shared/http';
 import { Redactor } from '../shared/redaction';
 import type { ClientSetup, Service } from '../shared/runner';
 import { z, type ZodTypeAny } from '../shared/vendor';
 import { OPENPLATFORM_ERRORS, TOKEN_ERROR_CODES, type ErrorWords } from './errorCodes';
-import { acquireTokenPermit, markBlocked, recentTokenErrors, WORKFLOW_CALLER, type TokenCaller, type TokenRefusalReason } from './tokenGuard';
+import { acquireTokenPermit, markBlocked, MAX_N8N_PROCESSES, recentTokenErrors, WORKFLOW_CALLER, type TokenCaller, type TokenRefusalReason } from './tokenGuard';
 import { learnVerifyToken, looksLikeAppToken, looksLikeVerifyToken } from './tokenShapes';
 
 /**
@@ -38,6 +39,7 @@ const apiConnectionSchema = z.object({
 	originToken: z.string().default(''),
 	accessToken: z.string().default(''),
 	usersTokenUrl: z.string().trim().default(''),
+	n8nProcesses: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_N8N_PROCESSES, `must be at most ${MAX_N8N_PROCESSES}`).default(DEFAULT_N8N_PROCESSES),
 	ignoreSslIssues: z.boolean().default(false),
 });
 
@@ -51,7 +53,7 @@ const oauthConnectionSchema = z.object({
 type ApiConnection = z.output<typeof apiConnectionSchema>;
 type OAuthConnection = z.output<typeof oauthConnectionSchema>;
 
-const API_LABELS = { url: 'OpenPlatform URL (credential)' };
+const API_LABELS = { url: 'OpenPlatform URL (credential)', n8nProcesses: 'n8n Processes (credential)' };
 const OAUTH_LABELS = { url: 'OpenPlatform URL (credential)', clientId: 'Client ID (credential)', clientSecret: 'Client Secret (credential)' };
 
 /** The code of an ItemError for a request the token-error guard kept back (see tokenGuard.ts). */
@@ -94,6 +96,9 @@ export class OpenPlatformClient {
 	/** Set with the app API credential. */
 	readonly hasOriginToken: boolean;
 
+	/** The n8n processes that call this OpenPlatform from one IP: they split its token-error budget. */
+	private readonly n8nProcesses: number = DEFAULT_N8N_PROCESSES;
+
 	private readonly oauth: { clientId: string; clientSecret: string } | undefined;
 
 	private readonly node: INode;
@@ -128,6 +133,7 @@ export class OpenPlatformClient {
 				(connection.accessToken ? `${connection.url}/api/users/?accesstoken=${encodeURIComponent(connection.accessToken)}` : undefined);
 			this.usersUrlField = connection.usersTokenUrl ? 'Users URL (With Token)' : 'App Access Token';
 			this.hasOriginToken = connection.originToken !== '';
+			this.n8nProcesses = connection.n8nProcesses;
 		}
 		this.node = node;
 		this.redactor = new Redactor(secrets);
@@ -261,7 +267,7 @@ export class OpenPlatformClient {
 	 * its token and origin failures are counted, as OpenPlatform counts them.
 	 */
 	private async sendToAppApi(caller: TokenCaller, method: 'GET' | 'POST', url: URL, itemIndex: number, body?: string): Promise<ServiceAnswer> {
-		const permit = await acquireTokenPermit(this.host, caller);
+		const permit = await acquireTokenPermit(this.host, caller, this.n8nProcesses);
 		if (!permit.granted) throw this.notSent(permit.reason, caller, itemIndex);
 		let tokenError = false;
 		try {

@@ -70,3 +70,9 @@ export const DEFAULT_MAX_FILE_MB = 10;
 
 /** OpenPlatform Trigger → OAuth Sign-in: how long a started sign-in stays valid. */
 export const DEFAULT_SIGN_IN_MINUTES = 10;
+
+/**
+ * OpenPlatform API credential → n8n Processes: the token-error budget of one IP is split between
+ * this many n8n processes (1 main + 2 workers + 1 webhook processor, a small queue-mode fleet).
+ */
+export const DEFAULT_N8N_PROCESSES = 4;

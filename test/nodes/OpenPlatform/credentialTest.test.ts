@@ -51,7 +51,7 @@ describe('OpenPlatform API credential test', () => {
 	it('says that a wrong origin token can pass right after a good call, as OpenPlatform caches a token for the minute', async () => {
 		const guarded = await startOpenPlatformSimulator({ originToken: 'right-origin', tokenCacheMs: 400 });
 		try {
-			const credential = (originToken: string) => ({ url: guarded.baseUrl, accessToken: guarded.appToken('u1'), originToken });
+			const credential = (originToken: string) => ({ url: guarded.baseUrl, accessToken: guarded.appToken('u1'), originToken, n8nProcesses: 1 });
 			const wrongFirst = await testButton(credential('wrong-origin'));
 			expect(wrongFirst).toEqual({ status: 'Error', message: expect.stringContaining('error-invalid-origin') });
 			const right = await testButton(credential('right-origin'));

@@ -24,7 +24,8 @@ export async function runOpenPlatform(
 		onError: options.onError,
 		credentialTypes: [new OpenPlatformApi(), new OpenPlatformOAuth2Api()],
 		credentials: {
-			openPlatformApi: { url: simulator.baseUrl, originToken: simulator.originToken ?? '', ...options.credential },
+			// One n8n process (the engine here): the guard's single-process budget, unless a test names another.
+			openPlatformApi: { url: simulator.baseUrl, originToken: simulator.originToken ?? '', n8nProcesses: 1, ...options.credential },
 			openPlatformOAuth2Api: {
 				url: simulator.baseUrl,
 				clientId: simulator.oauth.clientId,

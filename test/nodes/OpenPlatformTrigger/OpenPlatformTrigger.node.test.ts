@@ -55,7 +55,7 @@ async function startTrigger(parameters: INode['parameters'], oauthSecret = SECRE
 		nodeType: new OpenPlatformTrigger(),
 		credentialTypes: [new OpenPlatformApi(), new OpenPlatformOAuth2Api()],
 		credentials: {
-			openPlatformApi: { url: simulator.baseUrl },
+			openPlatformApi: { url: simulator.baseUrl, n8nProcesses: 1 },
 			openPlatformOAuth2Api: { url: simulator.baseUrl, clientId: 'n8n-client', clientSecret: oauthSecret },
 		},
 	});

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { forgetTokenErrors, TOKEN_ERROR_BUDGET } from '../../../../nodes/OpenPlatform/tokenGuard';
+import { forgetTokenErrors, processShare, TOKEN_ERROR_BUDGET } from '../../../../nodes/OpenPlatform/tokenGuard';
+import { DEFAULT_N8N_PROCESSES } from '../../../../nodes/shared/defaults';
 import { runAsText } from '../../../engine/runNode';
 import { DEFAULT_USERS, startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../../simulators/openplatform';
 import { NODE, runOpenPlatform } from '../openPlatformWorkflow';
@@ -161,6 +162,25 @@ describe('OpenPlatform → Notification → Send', () => {
 		const next = await runOpenPlatform(simulator, send(), { items: [{ notify: broken }], onError: 'continueRegularOutput' });
 		expect(next.output(NODE)[0].json.error).toBe(refusal);
 		expect(simulator.requests).toHaveLength(budget);
+	});
+
+	it(`with the credential's default n8n Processes (${DEFAULT_N8N_PROCESSES}, a small queue-mode fleet), spends only this process's part of the IP's budget`, async () => {
+		forgetTokenErrors();
+		const share = processShare('workflow', DEFAULT_N8N_PROCESSES);
+		expect(share * DEFAULT_N8N_PROCESSES * 2).toBeLessThan(11);
+		const before = simulator.requests.length;
+		const failuresBefore = simulator.tokenFailures();
+		const broken = simulator.notifyUrl('u2').replace(/accesstoken=[^&]+/, `accesstoken=${simulator.appId}-nobody-1234567890-1234567891`);
+		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 32 } }), {
+			items: Array.from({ length: 10 }, () => ({ notify: broken })),
+			onError: 'continueRegularOutput',
+			credential: { n8nProcesses: undefined },
+		});
+		const errors = result.output(NODE).map((item) => String(item.json.error));
+		expect(errors.filter((error) => /error-invalid-accesstoken/.test(error))).toHaveLength(share);
+		expect(errors.filter((error) => error.startsWith('OpenPlatform: not sent, because'))).toHaveLength(10 - share);
+		expect(simulator.requests.length - before).toBe(share);
+		expect(simulator.tokenFailures() - failuresBefore).toBe(share);
 	});
 });
 
