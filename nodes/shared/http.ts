@@ -83,12 +83,16 @@ export async function callService(caller: ServiceCaller, request: HttpRequest, i
 	const { signal, pacer } = caller.controls ?? {};
 	const response = await withRetries(
 		async () => {
+			let start: number | undefined;
 			try {
-				await pacer?.turn(signal);
+				start = await pacer?.turn(signal);
 			} catch {
 				return stoppedBeforeStart();
 			}
-			return await sendHttpRequest(request, caller, signal);
+			const response = await sendHttpRequest(request, caller, signal);
+			// How long the answer took tells the pacer how late the request may have left.
+			if (start !== undefined) pacer?.answered(start);
+			return response;
 		},
 		caller.tuning.retry,
 		async (ms) => await waitUnlessStopped(ms, signal),

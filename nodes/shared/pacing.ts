@@ -1,20 +1,22 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Paces the requests of one run. With a rate, starts follow a grid of (1 s + WINDOW_SPARE_MS) /
- * rate: a timer that fires late is made up on the next gaps, but by at most CATCH_UP_MS in all,
- * which keeps every second at or under `rate` starts with CATCH_UP_MS to spare (requests may reach
- * the server a little closer together than they left). A longer stall (a busy machine) shifts the
- * grid instead of bursting, by a whole gap, since the request released before it may have left
- * late. Whatever the rate, `holdUntil` stops every start of the run until the time a server named
- * in a Retry-After. Waiters are served in order; one whose run is stopped leaves the queue and
+ * Paces the requests of one run. With a rate, starts follow a fixed grid of (1 s + WINDOW_SPARE_MS)
+ * / rate, so a timer that fires late costs nothing later: the next starts keep to the grid. Two
+ * rules hold whatever the grid says: a start comes at least a window (1 s + WINDOW_SPARE_MS) after
+ * the start `rate` starts before it (times taken when each request really went on, so a paused
+ * process cannot squeeze a second), and at least half a gap after the previous start, so making up
+ * for a stall is a short faster stretch, not a burst. A request whose answer took longer than the
+ * quickest one of the run may have left late by the difference (a new connection, a pause of the
+ * process before it was written), so for the window rule it counts as started that much later. A
+ * grid left far behind (a hold, an idle spell) starts anew. Whatever the rate, `holdUntil` stops every start of the run until the time a server
+ * named in a Retry-After. Waiters are served in order; one whose run is stopped leaves the queue and
  * never starts.
  */
 
 const WINDOW_MS = 1_000;
+/** Room for requests that reach the server a little closer together than they left. */
 const WINDOW_SPARE_MS = 20;
-const CATCH_UP_MS = 2;
-const STALL_MS = 10;
 
 interface Waiter {
 	resolve(): void;
@@ -28,8 +30,19 @@ export class Pacer {
 
 	private startCount = 0;
 
-	/** When the next start is due on the grid. */
-	private nextSlot = 0;
+	/** The grid: slot n is due at gridStart + n gaps. */
+	private gridStart = 0;
+
+	private gridSlot = 0;
+
+	private lastStart = 0;
+
+	/** The last `perSecond` starts, oldest at startCount % perSecond: when, and their round trip once answered. */
+	private readonly recentStarts: number[] = [];
+
+	private readonly roundTrips: Array<number | undefined> = [];
+
+	private quickestRoundTrip = Infinity;
 
 	private heldUntil = 0;
 
@@ -45,13 +58,13 @@ export class Pacer {
 		this.intervalMs = perSecond ? (WINDOW_MS + WINDOW_SPARE_MS) / perSecond : 0;
 	}
 
-	/** Resolves when this request may start; rejects with the signal's reason if the run is stopped first. */
-	async turn(signal?: AbortSignal): Promise<void> {
+	/**
+	 * Resolves when this request may start, with its number for `answered`; rejects with the
+	 * signal's reason if the run is stopped first.
+	 */
+	async turn(signal?: AbortSignal): Promise<number> {
 		signal?.throwIfAborted();
-		if (this.queue.length === 0 && this.earliestStart() <= performance.now()) {
-			this.recordStart(performance.now());
-			return;
-		}
+		if (this.queue.length === 0 && this.earliestStart() <= performance.now()) return this.recordStart(performance.now());
 		await new Promise<void>((resolve, reject) => {
 			const waiter: Waiter = { resolve, reject, signal };
 			if (signal) {
@@ -63,7 +76,16 @@ export class Pacer {
 		});
 		// The start counts from when this request really goes on, not from its release: a pause of the
 		// process in between (a long garbage collection) must not let the next ones come closer.
-		this.recordStart(performance.now());
+		return this.recordStart(performance.now());
+	}
+
+	/** The answer (or failure) of start number `start` came back. */
+	answered(start: number): void {
+		if (!this.perSecond || this.startCount - start > this.perSecond) return;
+		const slot = start % this.perSecond;
+		const roundTrip = performance.now() - this.recentStarts[slot];
+		this.roundTrips[slot] = roundTrip;
+		this.quickestRoundTrip = Math.min(this.quickestRoundTrip, roundTrip);
 	}
 
 	/** The server asked to wait (429/503 with Retry-After): no request of this run starts before then. */
@@ -74,13 +96,33 @@ export class Pacer {
 
 	/** performance.now() time before which no request may start. */
 	private earliestStart(): number {
-		return this.startCount > 0 ? Math.max(this.heldUntil, this.nextSlot) : this.heldUntil;
+		if (!this.perSecond || this.startCount === 0) return this.heldUntil;
+		const onGrid = this.gridStart + this.gridSlot * this.intervalMs;
+		const afterPrevious = this.lastStart + this.intervalMs / 2;
+		const window = this.startCount >= this.perSecond ? this.latestLeaving(this.startCount % this.perSecond) + WINDOW_MS + WINDOW_SPARE_MS : 0;
+		return Math.max(this.heldUntil, onGrid, afterPrevious, window);
 	}
 
-	private recordStart(time: number): void {
-		// n starts after this one come no sooner than n gaps minus CATCH_UP_MS after it.
-		if (this.perSecond) this.nextSlot = Math.max(this.nextSlot, time - CATCH_UP_MS) + this.intervalMs;
-		this.startCount++;
+	/** When the request of a slot left at the latest, as far as its answer tells (unanswered: its start). */
+	private latestLeaving(slot: number): number {
+		const roundTrip = this.roundTrips[slot];
+		return roundTrip === undefined ? this.recentStarts[slot] : this.recentStarts[slot] + roundTrip - this.quickestRoundTrip;
+	}
+
+	private recordStart(time: number): number {
+		if (this.perSecond) {
+			// First start, or the grid is a window behind: the grid starts anew from this start.
+			if (this.startCount === 0 || time - (this.gridStart + this.gridSlot * this.intervalMs) > WINDOW_MS) {
+				this.gridStart = time;
+				this.gridSlot = 0;
+			}
+			this.gridSlot++;
+			const slot = this.startCount % this.perSecond;
+			this.recentStarts[slot] = time;
+			this.roundTrips[slot] = undefined;
+			this.lastStart = time;
+		}
+		return this.startCount++;
 	}
 
 	/** Lets waiters go in order, each as soon as the rules allow; a hold is seen at the next look. */
@@ -93,12 +135,6 @@ export class Pacer {
 				const wait = this.earliestStart() - now;
 				if (wait > 0) {
 					await sleep(wait);
-					continue;
-				}
-				// Woken far too late: the process was paused (a long garbage collection), and the request
-				// released before the pause may have left only now. Keep a full gap after it.
-				if (this.perSecond && -wait > STALL_MS && this.nextSlot > this.heldUntil) {
-					this.nextSlot = now + this.intervalMs;
 					continue;
 				}
 				const waiter = this.queue.shift() as Waiter;
