@@ -58,7 +58,7 @@ export class OpenPlatformApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: MAX_N8N_PROCESSES, numberPrecision: 0 },
 			default: DEFAULT_N8N_PROCESSES,
 			description:
-				'How many n8n processes (main, workers, webhook processors) call this OpenPlatform from one IP address. OpenPlatform blocks an IP for 10 minutes after 11 token errors; n8n processes share no memory, so each spends only its part of that budget (1 process: 5 for workflows and 5 for the trigger; 2: 2 and 2; 3 to 5: 1 and 1) and sends at most that many token requests at a time. Set 1 for a single n8n.',
+				"How many n8n processes (main, workers, webhook processors) call this OpenPlatform from one IP address. OpenPlatform blocks an IP for about 10 minutes after 11 token errors, and n8n processes share no memory, so each process spends only its part of 10 (1 process: 5 for workflows, 4 for the trigger's callers, 1 for tokens accepted before; 2: 2, 2 and 1; 3: 1, 1 and 1; 4 or 5: 1 for both and 1). A token request needs room in that part, so no more of them run at a time. Set 1 for a single n8n.",
 		},
 		ignoreSslIssuesField,
 	];

@@ -3,18 +3,20 @@
  * caller IP and, past 11, refuses every call (valid ones too) until its service job clears the
  * counters, every 10 minutes. The guard counts per OpenPlatform host, across runs and webhook calls:
  *
- * - a token request starts only while (token errors of the last 10 minutes + token requests in
- *   flight) stays under the budget, so even a batch of bad URLs sent at once cannot pass it;
- * - calls that strangers can cause (the trigger's webhooks) have their own share, so they can
- *   never spend what the workflows' own sends need, and together the shares stay under 11;
- * - within that share each client address has a smaller one, so one caller (one browser, one
- *   attacker's address) cannot spend the share of everybody else.
+ * - a request with a token not yet accepted starts only while (token errors of the last 10 minutes
+ *   + such requests in flight) stays under its share, so even a batch of bad URLs sent at once
+ *   cannot pass it;
+ * - calls that strangers can cause (the trigger's webhooks) have their own share, so they cannot
+ *   spend what the workflows' own sends need, and within it each client address has a smaller one;
+ * - a token OpenPlatform accepted in the last 10 minutes is still sent, one at a time, once those
+ *   shares are spent: a storm of bad URLs does not stop the users n8n has been reaching. That costs
+ *   at most one more error (then this too waits 10 minutes), since an accepted token rarely fails.
  *
  * n8n gives community nodes no state shared between its processes, and in queue mode several of
  * them (main, workers, webhook processors) call OpenPlatform from one IP. So each process counts
- * alone but spends only its part of the IP's budget: the budget divided by the "n8n Processes"
- * of the credential (at most MAX_N8N_PROCESSES, so that every process keeps at least one of each
- * share and all of them together still stay under 11).
+ * alone and spends only its part of the IP's 10 errors: 10 ÷ the credential's "n8n Processes".
+ * With 4 or 5 processes a part is 2: one for accepted tokens, one that workflows and webhooks share
+ * (in queue mode they run in different processes anyway).
  *
  * Only what the server counts is counted: error-invalid-accesstoken and error-invalid-origin of
  * the app API. OAuth calls never pass through the guard (the server never counts them).
@@ -25,29 +27,43 @@ export type TokenCaller = { kind: 'workflow' } | { kind: 'webhook'; address: str
 
 export const WORKFLOW_CALLER: TokenCaller = { kind: 'workflow' };
 
-/** What one IP address may spend, all n8n processes together. */
-export const TOKEN_ERROR_BUDGET = {
-	workflow: 5,
-	webhook: 5,
-	/** Of the webhook share, what one client address may spend. */
-	perAddress: 2,
-} as const;
-export type TokenShare = keyof typeof TOKEN_ERROR_BUDGET;
-/** 5 processes × (1 workflow + 1 webhook) = 10 token errors, the most that stays under the block. */
+/** Token errors all n8n processes of one IP may cause together: OpenPlatform blocks after 11. */
+export const IP_TOKEN_ERRORS = 10;
+/** Beyond 5 processes, a part would leave no room for accepted tokens besides the others. */
 export const MAX_N8N_PROCESSES = 5;
 export const TOKEN_ERROR_WINDOW_MS = 10 * 60_000;
-/** Idle address records are dropped once this many are kept. */
+/** Idle address records and the oldest accepted tokens are dropped beyond these counts. */
 const MAX_ADDRESS_RECORDS = 1024;
+const MAX_ACCEPTED_TOKENS = 10_000;
 
-/** One process's part of a share when `processes` n8n processes call from one IP. */
-export function processShare(share: TokenShare, processes: number): number {
+/** One process's shares when `processes` n8n processes call from one IP. */
+export interface TokenShares {
+	workflow: number;
+	webhook: number;
+	/** Of the webhook share, what one client address may spend. */
+	perAddress: number;
+	/** Workflows and webhooks draw on one share (too few errors to split). */
+	shared: boolean;
+	/** For tokens accepted in the last 10 minutes, once the other shares are spent. */
+	accepted: number;
+}
+
+export function sharesFor(processes: number): TokenShares {
 	const count = Math.min(MAX_N8N_PROCESSES, Math.max(1, Math.floor(processes)));
-	return Math.max(1, Math.floor(TOKEN_ERROR_BUDGET[share] / count));
+	// 10, 5, 3, 2, 2 errors per process; one of them is kept for accepted tokens.
+	const unaccepted = Math.floor(IP_TOKEN_ERRORS / count) - 1;
+	if (unaccepted < 2) return { workflow: 1, webhook: 1, perAddress: 1, shared: true, accepted: 1 };
+	const webhook = Math.floor(unaccepted / 2);
+	return { workflow: unaccepted - webhook, webhook, perAddress: Math.max(1, Math.floor(webhook / 2)), shared: false, accepted: 1 };
 }
 
 export type TokenRefusalReason = 'blocked' | 'budget' | 'address';
 
-export type TokenPermit = { granted: true; release(tokenError: boolean): void } | { granted: false; reason: TokenRefusalReason };
+export type TokenPermit =
+	| { granted: true; release(outcome: 'accepted' | 'token-error' | 'other'): void }
+	| { granted: false; reason: TokenRefusalReason };
+
+type ShareName = 'workflow' | 'webhook' | 'perAddress' | 'accepted';
 
 class TokenErrorBudget {
 	private errorTimes: number[] = [];
@@ -56,8 +72,7 @@ class TokenErrorBudget {
 
 	private waiters: Array<() => void> = [];
 
-	/** Which share this is: its limit depends on the n8n processes the request's credential names. */
-	constructor(readonly share: TokenShare) {}
+	constructor(readonly share: ShareName) {}
 
 	recentErrors(now = Date.now()): number {
 		while (this.errorTimes.length > 0 && this.errorTimes[0] <= now - TOKEN_ERROR_WINDOW_MS) this.errorTimes.shift();
@@ -93,7 +108,7 @@ class TokenErrorBudget {
 	}
 }
 
-/** What the guard knows of one OpenPlatform host: whether it blocked n8n, and each caller's budget. */
+/** What the guard knows of one OpenPlatform host: whether it blocked n8n, each share, the accepted tokens. */
 class PlatformRecord {
 	blockedUntil = 0;
 
@@ -101,10 +116,15 @@ class PlatformRecord {
 
 	readonly webhook = new TokenErrorBudget('webhook');
 
+	readonly accepted = new TokenErrorBudget('accepted');
+
+	/** Token (its URL) -> when OpenPlatform last accepted it; oldest first. */
+	private readonly acceptedTokens = new Map<string, number>();
+
 	private readonly addresses = new Map<string, TokenErrorBudget>();
 
-	/** The budgets a request of this caller draws on, the narrowest first. */
-	budgetsOf(caller: TokenCaller): TokenErrorBudget[] {
+	/** The shares a request of this caller draws on, the narrowest first. */
+	budgetsOf(caller: TokenCaller, shares: TokenShares): TokenErrorBudget[] {
 		if (caller.kind === 'workflow') return [this.workflow];
 		let address = this.addresses.get(caller.address);
 		if (!address) {
@@ -114,7 +134,19 @@ class PlatformRecord {
 			address = new TokenErrorBudget('perAddress');
 			this.addresses.set(caller.address, address);
 		}
-		return [address, this.webhook];
+		return [address, shares.shared ? this.workflow : this.webhook];
+	}
+
+	wasAccepted(token: string): boolean {
+		const at = this.acceptedTokens.get(token);
+		return at !== undefined && at > Date.now() - TOKEN_ERROR_WINDOW_MS;
+	}
+
+	remember(token: string, accepted: boolean): void {
+		this.acceptedTokens.delete(token);
+		if (!accepted) return;
+		if (this.acceptedTokens.size >= MAX_ACCEPTED_TOKENS) this.acceptedTokens.delete(this.acceptedTokens.keys().next().value as string);
+		this.acceptedTokens.set(token, Date.now());
 	}
 }
 
@@ -130,37 +162,49 @@ function platformState(host: string): PlatformRecord {
 }
 
 /**
- * Waits until a token request may start; refuses when a budget is spent or the IP is blocked.
- * `processes`: the n8n processes that call this host from one IP (the credential's setting).
+ * Waits until a request with `token` (its URL) may start; refuses when its shares are spent (and
+ * the token was not accepted lately) or the IP is blocked. `processes`: the n8n processes that call
+ * this host from one IP (the credential's setting); each request is judged by its own credential's.
  */
-export async function acquireTokenPermit(host: string, caller: TokenCaller, processes: number): Promise<TokenPermit> {
+export async function acquireTokenPermit(host: string, caller: TokenCaller, processes: number, token: string): Promise<TokenPermit> {
 	const platform = platformState(host);
-	const budgets = platform.budgetsOf(caller);
-	const limit = (budget: TokenErrorBudget) => processShare(budget.share, processes);
+	const shares = sharesFor(processes);
+	const budgets = platform.budgetsOf(caller, shares);
 	for (;;) {
 		if (platform.blockedUntil > Date.now()) return { granted: false, reason: 'blocked' };
-		const spent = budgets.findIndex((budget) => budget.isSpent(limit(budget)));
-		if (spent !== -1) return { granted: false, reason: spent === 0 && caller.kind === 'webhook' ? 'address' : 'budget' };
-		const full = budgets.find((budget) => !budget.hasRoom(limit(budget)));
-		if (!full) break;
+		const spent = budgets.findIndex((budget) => budget.isSpent(shares[budget.share]));
+		if (spent !== -1) {
+			if (platform.wasAccepted(token) && !platform.accepted.isSpent(shares.accepted)) {
+				if (platform.accepted.hasRoom(shares.accepted)) return permit(platform, [platform.accepted], token);
+				await platform.accepted.waitForChange();
+				continue;
+			}
+			return { granted: false, reason: spent === 0 && caller.kind === 'webhook' ? 'address' : 'budget' };
+		}
+		const full = budgets.find((budget) => !budget.hasRoom(shares[budget.share]));
+		if (!full) return permit(platform, budgets, token);
 		await full.waitForChange();
 	}
+}
+
+function permit(platform: PlatformRecord, budgets: TokenErrorBudget[], token: string): TokenPermit {
 	for (const budget of budgets) budget.take();
 	let released = false;
 	return {
 		granted: true,
-		release: (tokenError: boolean) => {
+		release: (outcome) => {
 			if (released) return;
 			released = true;
-			for (const budget of budgets) budget.give(tokenError);
+			for (const budget of budgets) budget.give(outcome === 'token-error');
+			if (outcome !== 'other') platform.remember(token, outcome === 'accepted');
 		},
 	};
 }
 
 /** Token errors of the last 10 minutes in a caller's share (for a trigger's caller: all callers together). */
-export function recentTokenErrors(host: string, caller: TokenCaller): number {
+export function recentTokenErrors(host: string, caller: TokenCaller, processes: number): number {
 	const platform = platformState(host);
-	return (caller.kind === 'workflow' ? platform.workflow : platform.webhook).recentErrors();
+	return (caller.kind === 'workflow' || sharesFor(processes).shared ? platform.workflow : platform.webhook).recentErrors();
 }
 
 /** OpenPlatform said the IP is blocked: nothing is sent to it until its counters are surely cleared. */

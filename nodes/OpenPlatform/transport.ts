@@ -267,18 +267,21 @@ export class OpenPlatformClient {
 	 * its token and origin failures are counted, as OpenPlatform counts them.
 	 */
 	private async sendToAppApi(caller: TokenCaller, method: 'GET' | 'POST', url: URL, itemIndex: number, body?: string): Promise<ServiceAnswer> {
-		const permit = await acquireTokenPermit(this.host, caller, this.n8nProcesses);
+		const permit = await acquireTokenPermit(this.host, caller, this.n8nProcesses, url.href);
 		if (!permit.granted) throw this.notSent(permit.reason, caller, itemIndex);
-		let tokenError = false;
+		let outcome: 'accepted' | 'token-error' | 'other' = 'other';
 		try {
 			const answer = await this.request(method, url, itemIndex, body, {});
-			if (answer.status >= 200 && answer.status < 300) return answer;
+			if (answer.status >= 200 && answer.status < 300) {
+				outcome = 'accepted';
+				return answer;
+			}
 			const first = firstError(answer);
-			tokenError = first !== undefined && TOKEN_ERROR_CODES.has(first.name);
+			if (first !== undefined && TOKEN_ERROR_CODES.has(first.name)) outcome = 'token-error';
 			if (first?.name === 'error-blocked-ip') markBlocked(this.host);
 			throw this.failure(answer, first, itemIndex, {});
 		} finally {
-			permit.release(tokenError);
+			permit.release(outcome);
 		}
 	}
 
@@ -319,11 +322,11 @@ export class OpenPlatformClient {
 				? 'OpenPlatform blocked this n8n server\'s IP address less than 10 minutes ago'
 				: reason === 'address'
 					? 'too many sessions from this client address were refused in the last 10 minutes'
-					: `${recentTokenErrors(this.host, caller)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`;
+					: `${recentTokenErrors(this.host, caller, this.n8nProcesses)} requests to this OpenPlatform were refused for their token or origin in the last 10 minutes`;
 		return new ItemError(this.node, {
 			message: `${OPENPLATFORM}: not sent, because ${why}`,
 			description:
-				'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens; sending resumes once those errors are 10 minutes old.',
+				'OpenPlatform blocks an IP address for about 10 minutes after 11 token errors, which would cut off every workflow of this n8n. Fix the URLs or tokens; sending resumes once those errors are 10 minutes old. Tokens OpenPlatform accepted in the last 10 minutes are still sent meanwhile.',
 			itemIndex,
 			code: TOKEN_GUARD_REFUSAL,
 			details: { notSentBecause: reason },

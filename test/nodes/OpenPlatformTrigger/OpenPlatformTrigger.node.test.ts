@@ -7,7 +7,10 @@ import { Agent, request } from 'undici';
 import { OpenPlatformApi } from '../../../credentials/OpenPlatformApi.credentials';
 import { OpenPlatformOAuth2Api } from '../../../credentials/OpenPlatformOAuth2Api.credentials';
 import { OpenPlatformTrigger } from '../../../nodes/OpenPlatformTrigger/OpenPlatformTrigger.node';
-import { forgetTokenErrors, TOKEN_ERROR_BUDGET } from '../../../nodes/OpenPlatform/tokenGuard';
+import { forgetTokenErrors, sharesFor } from '../../../nodes/OpenPlatform/tokenGuard';
+
+/** The engine here is one n8n process (the credential says so). */
+const SHARES = sharesFor(1);
 import { forgetLearntTokens } from '../../../nodes/OpenPlatform/tokenShapes';
 import { forgetSessionChecks } from '../../../nodes/OpenPlatformTrigger/sessionChecks';
 import { forgetSignInsOfThisProcess } from '../../../nodes/OpenPlatformTrigger/signInRecord';
@@ -323,13 +326,13 @@ describe('OpenPlatform Trigger against strangers who would get n8n blocked', () 
 		expect(server.executions).toHaveLength(2);
 	});
 
-	it(`lets one client address spend only its share (${TOKEN_ERROR_BUDGET.perAddress}), so valid sessions from other addresses still get in`, async () => {
+	it(`lets one client address spend only its share (${SHARES.perAddress}), so valid sessions from other addresses still get in`, async () => {
 		const server = await startTrigger(redirect);
 		const stale = Array.from({ length: 6 }, () => staleVerifyUrl('u3'));
 		simulator.clearLog();
 		const statuses: number[] = [];
 		for (const url of stale) statuses.push(await getFrom('127.0.0.2', openWith(server, url)));
-		const share = TOKEN_ERROR_BUDGET.perAddress;
+		const share = SHARES.perAddress;
 		expect(statuses).toEqual([...Array(share).fill(401), ...Array(6 - share).fill(429)]);
 		expect(verifyCalls()).toBe(share);
 		expect(await getFrom('127.0.0.3', openWith(server, simulator.verifyUrl('u1')))).toBe(302);
@@ -347,13 +350,13 @@ describe('OpenPlatform Trigger against strangers who would get n8n blocked', () 
 		expect(verifyCalls()).toBe(1);
 	});
 
-	it(`never lets any number of callers get n8n's IP blocked: at most ${TOKEN_ERROR_BUDGET.webhook} refusals reach OpenPlatform, then 503`, async () => {
+	it(`never lets any number of callers get n8n's IP blocked: at most ${SHARES.webhook} refusals reach OpenPlatform, then 503`, async () => {
 		const server = await startTrigger(redirect);
 		const stale = Array.from({ length: 12 }, () => staleVerifyUrl('u2'));
 		simulator.clearLog();
 		const statuses: number[] = [];
 		for (const [index, url] of stale.entries()) statuses.push(await getFrom(`127.0.2.${index + 1}`, openWith(server, url)));
-		const budget = TOKEN_ERROR_BUDGET.webhook;
+		const budget = SHARES.webhook;
 		expect(statuses).toEqual([...Array(budget).fill(401), ...Array(12 - budget).fill(503)]);
 		expect(simulator.tokenFailures()).toBe(budget);
 		expect(verifyCalls()).toBe(budget);

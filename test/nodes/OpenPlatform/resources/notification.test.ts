@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { forgetTokenErrors, processShare, TOKEN_ERROR_BUDGET } from '../../../../nodes/OpenPlatform/tokenGuard';
+import { forgetTokenErrors, sharesFor } from '../../../../nodes/OpenPlatform/tokenGuard';
 import { DEFAULT_N8N_PROCESSES } from '../../../../nodes/shared/defaults';
 import { runAsText } from '../../../engine/runNode';
 import { DEFAULT_USERS, startOpenPlatformSimulator, type OpenPlatformSimulator } from '../../../simulators/openplatform';
@@ -145,7 +145,7 @@ describe('OpenPlatform → Notification → Send', () => {
 	});
 
 	it('never lets token errors reach OpenPlatform\'s IP block, even with 32 requests in flight', async () => {
-		const budget = TOKEN_ERROR_BUDGET.workflow;
+		const budget = sharesFor(1).workflow;
 		const broken = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, `accesstoken=${simulator.appId}-nobody-1234567890-1234567890`);
 		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 32 } }), {
 			items: Array.from({ length: 40 }, () => ({ notify: broken })),
@@ -164,10 +164,27 @@ describe('OpenPlatform → Notification → Send', () => {
 		expect(simulator.requests).toHaveLength(budget);
 	});
 
+	it('keeps reaching a user OpenPlatform accepted lately after bad URLs spent the share, without nearing the block', async () => {
+		forgetTokenErrors();
+		const good = simulator.notifyUrl('u1');
+		const broken = simulator.notifyUrl('u1').replace(/accesstoken=[^&]+/, `accesstoken=${simulator.appId}-nobody-1234567890-1234567892`);
+		const failuresBefore = simulator.tokenFailures();
+		const result = await runOpenPlatform(simulator, send({ options: { concurrency: 1 } }), {
+			items: [{ notify: good }, ...Array.from({ length: 12 }, () => ({ notify: broken })), { notify: good }, { notify: broken }],
+			onError: 'continueRegularOutput',
+		});
+		const errors = result.output(NODE).map((item) => item.json.error as string | undefined);
+		expect(errors[0]).toBeUndefined();
+		expect(errors.slice(1, 13).filter((error) => error?.startsWith('OpenPlatform: not sent, because'))).toHaveLength(12 - sharesFor(1).workflow);
+		// The user reached before the bad URLs is reached again; the next bad URL is still refused unsent.
+		expect(errors[13]).toBeUndefined();
+		expect(errors[14]).toMatch(/^OpenPlatform: not sent, because/);
+		expect(simulator.tokenFailures() - failuresBefore).toBe(sharesFor(1).workflow);
+	});
+
 	it(`with the credential's default n8n Processes (${DEFAULT_N8N_PROCESSES}, a small queue-mode fleet), spends only this process's part of the IP's budget`, async () => {
 		forgetTokenErrors();
-		const share = processShare('workflow', DEFAULT_N8N_PROCESSES);
-		expect(share * DEFAULT_N8N_PROCESSES * 2).toBeLessThan(11);
+		const share = sharesFor(DEFAULT_N8N_PROCESSES).workflow;
 		const before = simulator.requests.length;
 		const failuresBefore = simulator.tokenFailures();
 		const broken = simulator.notifyUrl('u2').replace(/accesstoken=[^&]+/, `accesstoken=${simulator.appId}-nobody-1234567890-1234567891`);
