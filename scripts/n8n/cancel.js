@@ -16,7 +16,8 @@
  * stopExecution from a timer, with a TimeoutExecutionCancelledError. Either way n8n-core aborts
  * the signal nodes get through getExecutionCancelSignal(); only the node can stop its requests.
  */
-const NODE_TYPE = 'n8n-nodes-openplatform-operator-onechat.oneChat';
+const { relayWorkflow } = require('./workflows');
+
 const GRACE_MS = 1000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -31,32 +32,6 @@ async function until(check, timeoutMs, what) {
 	}
 }
 
-/** Manual Trigger → Code (one item holding all JIDs) → OneChat Relay to Users (default options). */
-function relayWorkflow({ name, recipients, timeoutSeconds }) {
-	const settings = { executionOrder: 'v1' };
-	if (timeoutSeconds) settings.executionTimeout = timeoutSeconds;
-	const node = (nodeName, type, typeVersion, x, parameters, extra = {}) => ({ name: nodeName, type, typeVersion, position: [x, 0], parameters, ...extra });
-	return {
-		name,
-		settings,
-		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
-			node('Recipients', 'n8n-nodes-base.code', 2, 220, {
-				jsCode: `return [{ json: { jids: Array.from({ length: ${recipients} }, (_, i) => 'user' + i + '@stop.onechat.test') } }];`,
-			}),
-			node('Relay', NODE_TYPE, 1, 440, {
-				resource: 'message',
-				operation: 'relayToUsers',
-				recipients: '={{ $json.jids }}',
-				message: 'Stop test',
-			}, { credentials: { oneChatApi: { id: 'sim', name: 'OneChat (cancel)' } } }),
-		],
-		connections: {
-			Start: { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
-			Recipients: { main: [[{ node: 'Relay', type: 'main', index: 0 }]] },
-		},
-	};
-}
 
 const arrivals = (simulator) => simulator.log.filter((entry) => entry.endpoint === 'singleMessage').map((entry) => entry.receivedAt);
 
@@ -99,7 +74,13 @@ async function measureCancel({ client, simulator, mode = 'stop', recipients = 20
 	simulator.clearLog();
 	simulator.setFaults({ delayMs });
 	const credentialId = await client.createCredential('oneChatApi', `OneChat (cancel by ${mode})`, { baseUrl: simulator.baseUrl, apiKey: simulator.apiKey });
-	const workflow = relayWorkflow({ name: `Relay to ${recipients} users, cancelled by ${mode}`, recipients, timeoutSeconds: mode === 'timeout' ? timeoutSeconds : 0 });
+	const workflow = relayWorkflow({
+		name: `Relay to ${recipients} users, cancelled by ${mode}`,
+		recipients,
+		message: 'Stop test',
+		domain: 'stop.onechat.test',
+		timeoutSeconds: mode === 'timeout' ? timeoutSeconds : 0,
+	});
 	const workflowId = await client.importWorkflow(workflow, { oneChatApi: credentialId });
 	const { executionId } = await client.runWorkflowManually(workflowId, { triggerName: 'Start', wait: false });
 	const firstAt = await firstArrival(client, simulator, executionId);
@@ -152,4 +133,4 @@ async function measureCancel({ client, simulator, mode = 'stop', recipients = 20
 	return figures;
 }
 
-module.exports = { measureCancel, relayWorkflow, GRACE_MS };
+module.exports = { measureCancel, GRACE_MS };

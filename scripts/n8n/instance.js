@@ -181,6 +181,13 @@ function tail(file, bytes = 6000) {
 	}
 }
 
+async function allAnswer200(url, paths) {
+	for (const readyPath of paths) {
+		if ((await fetchStatus(`${url}${readyPath}`, 5000)) !== 200) return false;
+	}
+	return true;
+}
+
 async function fetchStatus(url, timeoutMs) {
 	try {
 		const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -205,6 +212,9 @@ async function fetchStatus(url, timeoutMs) {
  * @param {(line: string) => void} [options.log]
  * @param {number} [options.bootTimeoutMs] Default 180 s.
  * @param {boolean} [options.keepUserFolder] Keep a temp user folder after stop().
+ * @param {'start'|'worker'|'webhook'} [options.command] Default 'start' (the main process). In queue
+ *                                        mode: 'worker' (runs executions; `port` is its health
+ *                                        server's) and 'webhook' (a webhook processor on `port`).
  * @param {{ n8nBin: string, nodeBin: string }} [options.install] Result of ensureN8n (default: calls it).
  * @returns {Promise<{ url: string, port: number, userFolder: string, logFile: string,
  *   encryptionKey: string, pid: number, bootMs: number, webhookUrl: (path: string) => string,
@@ -235,8 +245,23 @@ function removeTempFoldersNow() {
 	tempFolders.clear();
 }
 
+/** What differs between n8n's process kinds: extra environment, and the URL that says "ready". */
+const COMMANDS = {
+	start: { env: () => ({}), readyPaths: ['/healthz/readiness', '/rest/settings'] },
+	// A worker serves only its health server; /healthz/readiness answers 200 once the database and
+	// Redis are connected.
+	worker: {
+		env: (port) => ({ QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }),
+		readyPaths: ['/healthz/readiness'],
+	},
+	webhook: { env: () => ({}), readyPaths: ['/healthz/readiness'] },
+};
+
 async function startOnce(options) {
 	const { log, install } = options;
+	const command = options.command || 'start';
+	const kind = COMMANDS[command];
+	if (!kind) throw new Error(`command must be one of ${Object.keys(COMMANDS).join(', ')}, not ${JSON.stringify(command)}`);
 	const [autoPort, brokerPort] = await freePorts(2);
 	const port = options.port || autoPort;
 	const createdFolder = !options.userFolder;
@@ -301,6 +326,7 @@ async function startOnce(options) {
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		...kind.env(port),
 		...extraEnv,
 	};
 	if (install.isolatedVm === false && extraEnv.N8N_EXPRESSION_ENGINE === undefined) {
@@ -312,10 +338,10 @@ async function startOnce(options) {
 
 	const logFile = path.join(userFolder, 'n8n.log');
 	const logFd = fs.openSync(logFile, 'a');
-	fs.writeSync(logFd, `\n===== n8n start ${new Date().toISOString()} port ${port} =====\n`);
+	fs.writeSync(logFd, `\n===== n8n ${command} ${new Date().toISOString()} port ${port} =====\n`);
 	const started = Date.now();
-	log(`starting n8n on ${url} (user folder ${userFolder}, log ${logFile})`);
-	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+	log(`starting n8n ${command} on ${url} (user folder ${userFolder}, log ${logFile})`);
+	const child = spawn(install.nodeBin, [install.n8nBin, command], {
 		cwd: userFolder,
 		env,
 		detached: true,
@@ -367,8 +393,8 @@ async function startOnce(options) {
 	};
 
 	// Ready = /healthz answers 200 (the HTTP server listens) and /healthz/readiness answers 200
-	// (DB connected and migrated, all routes set up: n8n/dist/abstract-server.js), and the REST
-	// API answers (the active-workflow manager / publication service starts right after).
+	// (DB connected and migrated, all routes set up: n8n/dist/abstract-server.js), and for the main
+	// process the REST API answers (the active-workflow manager / publication service starts right after).
 	const bootTimeoutMs = options.bootTimeoutMs || DEFAULT_BOOT_TIMEOUT_MS;
 	const deadline = started + bootTimeoutMs;
 	let healthAt;
@@ -392,9 +418,7 @@ async function startOnce(options) {
 					log(`/healthz answered 200 after ${((healthAt - started) / 1000).toFixed(1)} s`);
 				}
 			}
-			if (healthAt !== undefined && (await fetchStatus(`${url}/healthz/readiness`, 2000)) === 200) {
-				if ((await fetchStatus(`${url}/rest/settings`, 5000)) === 200) break;
-			}
+			if (healthAt !== undefined && (await allAnswer200(url, kind.readyPaths))) break;
 			await sleep(250);
 		}
 	} catch (error) {
@@ -402,9 +426,10 @@ async function startOnce(options) {
 		throw error;
 	}
 	const bootMs = Date.now() - started;
-	log(`n8n ready on ${url} after ${(bootMs / 1000).toFixed(1)} s (pid ${child.pid})`);
+	log(`n8n ${command} ready on ${url} after ${(bootMs / 1000).toFixed(1)} s (pid ${child.pid})`);
 
 	return {
+		command,
 		url,
 		port,
 		userFolder,

@@ -16,7 +16,8 @@ export interface N8nClient {
 	activateWorkflow(id: string): Promise<void>;
 	deactivateWorkflow(id: string): Promise<void>;
 	runWorkflowManually(id: string, options?: { triggerName?: string; wait?: boolean; timeoutMs?: number; intervalMs?: number }): Promise<{ executionId: string; status: string; execution: Execution }>;
-	listExecutions(filter: { workflowId: string }): Promise<Execution[]>;
+	waitForExecution(id: string, options?: { timeoutMs?: number; intervalMs?: number }): Promise<Execution>;
+	listExecutions(filter?: { workflowId?: string; status?: string | string[]; limit?: number }): Promise<Execution[]>;
 	waitForExecutions(workflowId: string, options?: { count?: number; timeoutMs?: number }): Promise<Execution[]>;
 	getExecution(id: string, options?: { includeData?: boolean }): Promise<Execution>;
 	nodeTypes(): Promise<string[]>;
@@ -35,9 +36,23 @@ const api = require('../../scripts/n8n/api') as ApiModule;
 
 export const { nodeOutput, executionError } = api;
 
+/** scripts/n8n/workflows.js: Manual Trigger → Code → a OneChat node, as imported by tests and benchmarks. */
+interface WorkflowsModule {
+	relayWorkflow(options: { name: string; recipients: number; message: string; domain?: string; timeoutSeconds?: number }): object;
+	sendToUserWorkflow(options: { name: string; count: number; message: string; options?: Record<string, unknown> }): object;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { relayWorkflow, sendToUserWorkflow } = require('../../scripts/n8n/workflows') as WorkflowsModule;
+
 export interface E2EState {
+	/** The main process: editor and REST API. */
 	url: string;
+	/** Where production webhooks go: the main process, or in queue mode a webhook processor. */
+	webhookBaseUrl?: string;
+	/** The main process's log. */
 	logFile: string;
+	/** Every n8n process's log (in queue mode main, workers and webhook processors). */
+	logFiles?: string[];
 	owner: { email: string; password: string };
 	cookie: string;
 	browserId: string;
@@ -58,9 +73,19 @@ export function example(name: string): { nodes: Array<Record<string, unknown>>; 
 	return JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as { nodes: Array<Record<string, unknown>> };
 }
 
+/** A production webhook URL: /webhook/<path>, on the process that receives webhooks. */
+export function productionUrl(state: E2EState, path: string): string {
+	return `${state.webhookBaseUrl ?? state.url}/webhook/${path}`;
+}
+
 /** The production URL of a trigger node of an imported example: /webhook/<webhookId>/<path>. */
 export function webhookUrl(state: E2EState, webhookId: string, path: string): string {
-	return `${state.url}/webhook/${webhookId}/${path}`;
+	return productionUrl(state, `${webhookId}/${path}`);
+}
+
+/** What all n8n processes logged so far. */
+export function logsOf(state: E2EState): string {
+	return (state.logFiles ?? [state.logFile]).map((file) => readFileSync(file, 'utf8')).join('\n');
 }
 
 export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 30_000, what = 'condition'): Promise<T> {

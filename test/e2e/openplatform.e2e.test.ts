@@ -1,5 +1,5 @@
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
-import { connect, example, webhookUrl } from './n8n';
+import { connect, example, productionUrl, webhookUrl } from './n8n';
 
 const { state, client } = connect();
 let platform: OpenPlatformSimulator;
@@ -41,7 +41,7 @@ describe('examples/openplatform-notify-on-event.json in n8n', () => {
 	it('a shop webhook notifies every user of the team and raises their badge', async () => {
 		const workflow = await activate('openplatform-notify-on-event.json');
 		const before = platform.notifications.length;
-		const response = await fetch(`${state.url}/webhook/order-shipped`, {
+		const response = await fetch(productionUrl(state, 'order-shipped'), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ order: 'A-77', team: 'sales' }),

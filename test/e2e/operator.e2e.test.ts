@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 import { startOperatorSimulator, type OperatorSimulator } from '../simulators/operator';
 import { startSiteSimulator, type SiteSimulator } from '../simulators/site';
-import { connect, example, webhookUrl } from './n8n';
+import { connect, example, logsOf, webhookUrl } from './n8n';
 
 const { state, client } = connect();
 let panel: OperatorSimulator;
@@ -126,7 +125,7 @@ describe('request events in n8n: only the matching answer node can answer', () =
 			adjust(workflow, nodes);
 		});
 	}
-	const logOf = () => readFileSync(state.logFile, 'utf8');
+	const logOf = () => logsOf(state);
 
 	it('refuses a workflow ending in a Code node with "When Last Node Finishes": 500, no execution, the fix in the log', async () => {
 		const workflow = await activateVariant('lastNode', (json) => {

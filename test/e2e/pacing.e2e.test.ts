@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 import { ask as askChild, forkOneChatSimulator } from '../simulators/simulatorProcess';
-import { connect, executionError } from './n8n';
+import { connect, executionError, sendToUserWorkflow } from './n8n';
 
 const { client } = connect();
 let credentialId: string;
@@ -32,39 +32,14 @@ function busiestSecond(times: number[]): number {
 	return most;
 }
 
-function pacedWorkflow(count: number, maxPerSecond: number) {
-	return {
-		name: `Send to User, ${count} items at ${maxPerSecond}/s`,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				name: 'Recipients',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { jid: 'user' + i + '@pace.onechat.test' } }));` },
-			},
-			{
-				name: 'OneChat',
-				type: 'n8n-nodes-openplatform-operator-onechat.oneChat',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { resource: 'message', operation: 'sendToUser', jid: '={{ $json.jid }}', message: 'paced', options: { maxPerSecond } },
-				credentials: { oneChatApi: { id: 'sim', name: 'OneChat (pacing)' } },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
-			Recipients: { main: [[{ node: 'OneChat', type: 'main', index: 0 }]] },
-		},
-	};
-}
 
 describe('Max Messages per Second in n8n', () => {
 	it('sends 1,000 messages at 50/s in 20 s ± 5%, never more than 50 in any second at the server', async () => {
 		await ask('reset', 'reset-done');
-		const id = await client.importWorkflow(pacedWorkflow(1_000, 50), { oneChatApi: credentialId });
+		const id = await client.importWorkflow(
+			sendToUserWorkflow({ name: 'Send to User, 1000 items at 50/s', count: 1_000, message: 'paced', options: { maxPerSecond: 50 } }),
+			{ oneChatApi: credentialId },
+		);
 		// Polled seldom: n8n answers each poll on the loop that sends, and a poll costs it several ms.
 		const { status, execution } = await client.runWorkflowManually(id, { timeoutMs: 90_000, intervalMs: 5_000 });
 		expect(executionError(execution)).toBeUndefined();
