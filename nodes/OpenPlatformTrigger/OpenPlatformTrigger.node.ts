@@ -12,7 +12,7 @@ import { DEFAULT_MAX_BODY_KB, DEFAULT_SIGN_IN_MINUTES } from '../shared/defaults
 import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { webhookCall } from '../shared/webhook';
 import { appOpened } from './events/appOpened';
-import { commandReceived } from './events/commandReceived';
+import { commandReceived, commandTypesFilter } from './events/commandReceived';
 import type { WebhookCall } from './endpoints';
 import { oauthSignIn } from './events/oauthSignIn';
 
@@ -121,6 +121,7 @@ export class OpenPlatformTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { event: ['commandReceived'] } },
 			},
+			commandTypesFilter,
 			{
 				displayName: 'After Sign-In Redirect URL',
 				name: 'successRedirectUrl',

@@ -15,7 +15,7 @@ import { z } from '../shared/vendor';
 import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
 import { answerRouteProblem, type RespondMode } from './answerRoute';
 import type { OperatorEvent } from './events/event';
-import { operatorReply } from './events/operatorReply';
+import { botFilter, listedBots, operatorReply } from './events/operatorReply';
 import { privateMediaRequested, userInfoRequested } from './events/requestEvents';
 
 const EVENTS: Record<string, OperatorEvent> = Object.fromEntries(
@@ -72,6 +72,7 @@ export class OperatorTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
+			botFilter,
 			{
 				displayName: 'Respond',
 				name: 'respond',
@@ -127,7 +128,15 @@ export class OperatorTrigger implements INodeType {
 		const parsed = event.schema.safeParse(body.fields);
 		if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));
 		const fields = parsed.data as IDataObject;
-		if (event === operatorReply && fields.message === '' && !body.files.attach) return call.refuse(400, 'The reply has neither a message nor a file');
+		if (event === operatorReply) {
+			if (fields.message === '' && !body.files.attach) return call.refuse(400, 'The reply has neither a message nor a file');
+			const bots = listedBots(this);
+			if (!bots.ok) {
+				this.logger.error(`Operator Panel Trigger "${this.getNode().name}" refused a reply: ${bots.problem}`);
+				return call.refuse(500, 'The site is not configured to receive this call');
+			}
+			if (bots.ids.length > 0 && !bots.ids.includes(fields.user_id as number)) return call.ignore('not from a bot this workflow listens to');
+		}
 		return { workflowData: [[await event.toItem(this, fields, body.files)]] };
 	}
 }

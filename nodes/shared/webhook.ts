@@ -134,6 +134,11 @@ export function webhookCall(context: IWebhookFunctions, defaultMaxBodyKb: number
 			respondJson(response, status, { error });
 			return { noWebhookResponse: true };
 		},
+		/** A valid call the workflow does not listen to (a filter): 200, so the caller does not send it again, and nothing starts. */
+		ignore(reason: string): IWebhookResponseData {
+			respondJson(response, 200, { ignored: reason });
+			return { noWebhookResponse: true };
+		},
 		/** Sends the browser on with a 302; `workflowData`, when given, still starts the workflow. */
 		redirect(location: string, workflowData?: IWebhookResponseData['workflowData']): IWebhookResponseData {
 			if (!response.headersSent) {
@@ -155,6 +160,11 @@ export function webhookCall(context: IWebhookFunctions, defaultMaxBodyKb: number
 			return { noWebhookResponse: true };
 		},
 	};
+}
+
+/** The entries of a trigger's filter parameter: separated by commas or new lines, blanks dropped. */
+export function filterEntries(value: unknown): string[] {
+	return typeof value === 'string' ? value.split(/[,\n]/).map((entry) => entry.trim()).filter((entry) => entry !== '') : [];
 }
 
 /** The first problem zod found, naming the field: `"user_id" must be a whole number`. */

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
 import { connect, example, productionUrl, webhookUrl } from './n8n';
 
@@ -25,8 +27,9 @@ afterAll(async () => {
 	await platform.close();
 });
 
-async function activate(file: string): Promise<{ id: string; webhookId: string }> {
+async function activate(file: string, adjust?: (workflow: ReturnType<typeof example>) => void): Promise<{ id: string; webhookId: string }> {
 	const workflow = example(file);
+	adjust?.(workflow);
 	const id = await client.importWorkflow(workflow, credentials);
 	await client.activateWorkflow(id);
 	active.push(id);
@@ -127,5 +130,29 @@ describe('examples/openplatform-command.json in n8n', () => {
 		const real = await relayCommand({ type: 'refresh', body: { report: 'hr' }, openplatform: platform.verifyUrl('u2') });
 		expect(real.status).toBe(204);
 		await client.waitForExecutions(workflow.id, { count: 2 });
+	});
+});
+
+describe('the Command Types filter in n8n', () => {
+	it('answers a command type nobody listens to 200, without asking OpenPlatform or starting anything', async () => {
+		const workflow = await activate('openplatform-command.json', (json) => {
+			const trigger = json.nodes.find((node) => typeof node.webhookId === 'string') as { webhookId: string; parameters: Record<string, unknown> };
+			trigger.webhookId = randomUUID();
+			trigger.parameters.commandTypes = 'refresh';
+		});
+		const relay = async (type: string) =>
+			await fetch(webhookUrl(state, workflow.webhookId, 'command'), {
+				method: 'POST',
+				headers: { 'content-type': 'text/plain' },
+				body: JSON.stringify({ type, openplatform: platform.verifyUrl('u1') }),
+			});
+		platform.clearLog();
+		const ignored = await relay('delete');
+		expect(ignored.status).toBe(200);
+		expect(platform.requests.filter((entry) => entry.path === '/verify/')).toHaveLength(0);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(await executionsOf(workflow.id)).toBe(0);
+		expect((await relay('refresh')).status).toBe(204);
+		await client.waitForExecutions(workflow.id, { count: 1 });
 	});
 });

@@ -76,6 +76,24 @@ describe('examples/operator-reply-to-site.json in n8n', () => {
 		expect(await executionsOf(workflow.id)).toBe(before);
 	});
 
+	it('with "Only From Bot IDs", answers other bots\' replies 200 and starts nothing', async () => {
+		const filtered = await activateExample('operator-reply-to-site.json', (json) => {
+			const trigger = json.nodes.find((node) => String(node.type).endsWith('operatorTrigger')) as { webhookId: string; parameters: Record<string, unknown> };
+			trigger.webhookId = randomUUID();
+			trigger.parameters.onlyFromBotIds = '501';
+			const deliver = json.nodes.find((node) => node.name === "Deliver to the site's chat") as { parameters: Record<string, unknown> };
+			deliver.parameters.url = site.url;
+		});
+		const other = await panel.fireOperatorReply(filtered.url, { user_id: 777, contact_id: 11, message: 'from another bot' });
+		expect(other.status).toBe(200);
+		await settle();
+		expect(await executionsOf(filtered.id)).toBe(0);
+		const listed = await panel.fireOperatorReply(filtered.url, { user_id: 501, contact_id: 11, message: 'from the listed bot' });
+		expect(listed.status).toBe(200);
+		await client.waitForExecutions(filtered.id, { count: 1 });
+		expect(site.deliveries.at(-1)?.body).toMatchObject({ from: 501, text: 'from the listed bot' });
+	});
+
 	it('refuses malformed bodies before any execution', async () => {
 		const before = await executionsOf(workflow.id);
 		const malformed = await panel.fireOperatorReply(workflow.url, { user_id: 1, contact_id: 2 }, {

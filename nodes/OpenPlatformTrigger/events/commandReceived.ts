@@ -1,7 +1,7 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { z } from '../../shared/vendor';
-import { describeFirstIssue } from '../../shared/webhook';
+import { describeFirstIssue, filterEntries } from '../../shared/webhook';
 import { bridgeScript } from '../bridge';
 import { endpointOf, endpointUrl, type WebhookCall } from '../endpoints';
 import { verifySession } from '../sessionChecks';
@@ -11,6 +11,17 @@ const relayed = z.object({
 	body: z.unknown().optional(),
 	openplatform: z.string().min(1, 'is missing: the page was not opened by OpenPlatform'),
 });
+
+export const commandTypesFilter: INodeProperties = {
+	displayName: 'Command Types',
+	name: 'commandTypes',
+	type: 'string',
+	default: '',
+	placeholder: 'refresh, export',
+	description:
+		'Start the workflow only for these command types (exact, separated by commas). Other commands are answered 200 and start nothing; their session is not even checked with OpenPlatform. Empty: every command.',
+	displayOptions: { show: { event: ['commandReceived'] } },
+};
 
 /**
  * GET serves the bridge script for app pages; POST receives what the script relays from
@@ -27,6 +38,9 @@ export async function commandReceived(context: IWebhookFunctions, call: WebhookC
 	if (!body.ok) return call.refuse(body.status, body.message);
 	const parsed = relayed.safeParse(body.fields);
 	if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));
+	// Before the session check: a command nobody listens to costs no verify call (nor token budget).
+	const types = filterEntries(context.getNodeParameter(commandTypesFilter.name, ''));
+	if (types.length > 0 && !types.includes(parsed.data.type)) return call.ignore('not a command type this workflow listens to');
 	const session = await verifySession(context, call, parsed.data.openplatform);
 	if (!session.ok) return session.refusal;
 

@@ -187,6 +187,21 @@ describe('OpenPlatform Trigger → Command Received', () => {
 		expect(server.executions[0].items[0][0].json).toMatchObject({ event: 'commandReceived', type: 'refresh', body: { orderId: 7 }, user: { id: 'u1' } });
 	});
 
+	it('starts only for the listed "Command Types": others get 200, start nothing and cost no verify call', async () => {
+		const server = await startTrigger({ event: 'commandReceived', commandTypes: 'refresh, export' });
+		const relay = async (type: string) =>
+			await fetch(endpoint(server, 'command'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ type, openplatform: simulator.verifyUrl('u1') }) });
+		const before = verifyCalls();
+		const ignored = await relay('delete');
+		expect(ignored.status).toBe(200);
+		expect(await ignored.json()).toEqual({ ignored: 'not a command type this workflow listens to' });
+		expect(verifyCalls()).toBe(before);
+		expect(server.executions).toHaveLength(0);
+		expect((await relay('export')).status).toBe(204);
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].items[0][0].json).toMatchObject({ type: 'export' });
+	});
+
 	it.each([
 		['no session', { type: 'refresh' }, 400],
 		['a made-up session token (refused by its shape)', { type: 'refresh', openplatform: `PLACEHOLDER/verify/?accesstoken=1-${'a'.repeat(60)}` }, 401],

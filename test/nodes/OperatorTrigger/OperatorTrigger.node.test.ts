@@ -154,6 +154,29 @@ describe('Operator Panel Trigger → Operator Reply', () => {
 		});
 	});
 
+	it('starts only for the bots listed in "Only From Bot IDs": others get 200 and start nothing', async () => {
+		const server = await startTrigger({ event: 'operatorReply', onlyFromBotIds: '12, 15' });
+		const ignored = await simulator.fireOperatorReply(server.url(), { user_id: 99, contact_id: 2, message: 'not for us' });
+		expect(ignored.status).toBe(200);
+		expect(ignored.json).toEqual({ ignored: 'not from a bot this workflow listens to' });
+		expect(server.executions).toHaveLength(0);
+		const listed = await simulator.fireOperatorReply(server.url(), { user_id: 15, contact_id: 2, message: 'for us' });
+		expect(listed.status).toBe(200);
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].items[0][0].json).toMatchObject({ user_id: 15, message: 'for us' });
+		// The filter comes after the token and the fields: a listed bot without the token is still refused.
+		const unsigned = await simulator.fireOperatorReply(server.url(), { user_id: 15, contact_id: 2, message: 'x' }, { token: null });
+		expect(unsigned.status).toBe(401);
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('refuses every reply (500, the fix in the log) while "Only From Bot IDs" holds something that is not an id', async () => {
+		const server = await startTrigger({ event: 'operatorReply', onlyFromBotIds: '12, bot-7' });
+		const answer = await simulator.fireOperatorReply(server.url(), { user_id: 12, contact_id: 2, message: 'x' });
+		expect(answer.status).toBe(500);
+		expect(server.executions).toHaveLength(0);
+	});
+
 	it.each(['urlencoded', 'json'] as const)('accepts a %s reply without file', async (encoding) => {
 		const server = await startTrigger({ event: 'operatorReply' });
 		const answer = await simulator.fireOperatorReply(server.url(), { user_id: '7', contact_id: '8', message: 'ok' }, { encoding });
