@@ -8,9 +8,20 @@ import {
 
 import { optionsCollection, runOptions } from '../shared/options';
 import { runOperation } from '../shared/runner';
+import { toolVariant, withToolOperations } from '../shared/tool';
 import { openPlatformApiConnection, openPlatformOAuth2Connection } from './credentialTest';
 import { properties, router, SENDING_OPERATIONS } from './resources';
 import { openPlatformService } from './transport';
+
+const nodeProperties = withToolOperations([...properties, optionsCollection(runOptions(SENDING_OPERATIONS))], {
+	notification: ['send'],
+	badge: ['increment'],
+	user: ['getMany'],
+});
+
+const TOOL_DESCRIPTION =
+	"Works with users of an OpenPlatform intranet app: sends a user a notification (markdown) or raises the app's badge for them, " +
+	"through the user's notify or badge URL, and lists the app's users (with those URLs). Bad URLs count towards OpenPlatform's block of n8n's IP: use the URLs exactly as listed.";
 
 export class OpenPlatform implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,14 +33,15 @@ export class OpenPlatform implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Notify OpenPlatform users, raise app badges, list users and sign users in with OpenPlatform OAuth 2.0',
 		defaults: { name: 'OpenPlatform' },
-		usableAsTool: true,
+		// The OAuth steps belong to a sign-in flow a workflow builds around the trigger: not an agent's to call.
+		usableAsTool: toolVariant(TOOL_DESCRIPTION),
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
 			{ name: 'openPlatformOAuth2Api', required: true, testedBy: 'openPlatformOAuth2Connection', displayOptions: { show: { resource: ['oauth'] } } },
 		],
-		properties: [...properties, optionsCollection(runOptions(SENDING_OPERATIONS))],
+		properties: nodeProperties,
 	};
 
 	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection } };

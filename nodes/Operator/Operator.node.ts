@@ -2,12 +2,14 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { optionsCollection, runOptions } from '../shared/options';
 import { runOperation, type OperationRouter } from '../shared/runner';
+import { toolVariant, withToolOperations } from '../shared/tool';
 import { operatorApiConnection } from './credentialTest';
 import { OPERATOR_NODE_NAME } from './panelAnswer';
 import { messageDescription, messageOperations } from './resources/message';
@@ -19,6 +21,28 @@ const router: OperationRouter<OperatorClient> = {
 	panelRequest: panelRequestOperations,
 };
 
+const properties: INodeProperties[] = withToolOperations([
+	// A literal: n8n's lint reads the default from here.
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Message', value: 'message' },
+			{ name: 'Panel Request', value: 'panelRequest' },
+		],
+		default: 'message',
+	},
+	...messageDescription,
+	...panelRequestDescription,
+	optionsCollection(runOptions(Object.keys(messageOperations)), { show: { resource: ['message'] } }),
+], { message: ['sendToControlPanel'] });
+
+const TOOL_DESCRIPTION =
+	"Hands a site user's chat message (and optionally a file) to the Operator control panel, where an operator answers it. " +
+	'Needs the site user id and the bot (contact) id the message is for.';
+
 export class Operator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Operator Panel',
@@ -29,28 +53,14 @@ export class Operator implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: "Hand site users' messages to the Operator control panel and answer the panel's requests",
 		defaults: { name: 'Operator Panel' },
-		usableAsTool: true,
+		// The panel's requests are answered only inside the workflow its trigger started: not an agent's to call.
+		usableAsTool: toolVariant(TOOL_DESCRIPTION),
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'operatorApi', required: true, testedBy: 'operatorApiConnection', displayOptions: { show: { resource: ['message'] } } },
 		],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Message', value: 'message' },
-					{ name: 'Panel Request', value: 'panelRequest' },
-				],
-				default: 'message',
-			},
-			...messageDescription,
-			...panelRequestDescription,
-			optionsCollection(runOptions(Object.keys(messageOperations)), { show: { resource: ['message'] } }),
-		],
+		properties,
 	};
 
 	methods = { credentialTest: { operatorApiConnection } };
