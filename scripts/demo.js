@@ -36,6 +36,7 @@ const EXAMPLES = [
 	['openplatform-notify-on-event.json', true],
 	['openplatform-sign-in.json', true],
 	['openplatform-command.json', true],
+	['openplatform-notify-user.json', false],
 ];
 
 /** Credentials for the simulators, and the examples imported (and activated where they have a trigger). */

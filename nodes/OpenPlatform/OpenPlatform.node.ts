@@ -11,6 +11,7 @@ import { runOperation } from '../shared/runner';
 import { toolVariant, withToolOperations } from '../shared/tool';
 import { openPlatformApiConnection, openPlatformOAuth2Connection } from './credentialTest';
 import { properties, router, SENDING_OPERATIONS } from './resources';
+import { searchUsers } from './resources/user/pick';
 import { openPlatformService } from './transport';
 
 const nodeProperties = withToolOperations([...properties, optionsCollection(runOptions(SENDING_OPERATIONS))], {
@@ -44,7 +45,7 @@ export class OpenPlatform implements INodeType {
 		properties: nodeProperties,
 	};
 
-	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection } };
+	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection }, listSearch: { searchUsers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperation(this, openPlatformService, router);

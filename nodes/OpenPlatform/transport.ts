@@ -81,6 +81,9 @@ const verifyMeta = z.object({ id: z.union([z.string(), z.number()]), profile: us
 
 export type UsersPage = z.output<typeof usersPage>;
 
+/** OpenPlatform's largest page of users. */
+export const USERS_PAGE_SIZE = 1000;
+
 export class OpenPlatformClient {
 	readonly redactor: Redactor;
 
@@ -109,6 +112,9 @@ export class OpenPlatformClient {
 	private readonly headers: Record<string, string>;
 
 	private readonly caller: ServiceCaller;
+
+	/** The users a run picked by ID (User picker), once fetched. */
+	private userLookup: Promise<Map<string, IDataObject>> | undefined;
 
 	constructor({ node, credentials, credentialType, tuning, controls }: ClientSetup) {
 		let secrets: string[];
@@ -202,6 +208,29 @@ export class OpenPlatformClient {
 
 	async incrementBadge(url: URL, itemIndex: number): Promise<void> {
 		this.parse(success, await this.sendToAppApi(WORKFLOW_CALLER, 'GET', url, itemIndex), itemIndex);
+	}
+
+	/**
+	 * The app's users with the given IDs, by ID, looked up once per run: the first call names every ID
+	 * the run needs (`ids` is asked then), later calls get the same answer.
+	 */
+	async usersWithIds(ids: () => string[], itemIndex: number): Promise<Map<string, IDataObject>> {
+		this.userLookup ??= this.fetchUsers([...new Set(ids())], itemIndex);
+		return await this.userLookup;
+	}
+
+	private async fetchUsers(ids: string[], itemIndex: number): Promise<Map<string, IDataObject>> {
+		if (!this.usersUrl) {
+			throw invalidParameter(this.node, 'User', 'cannot be looked up', itemIndex, 'Set "App Access Token" or "Users URL" in the OpenPlatform API credential.');
+		}
+		const url = this.checkUrl(this.usersUrl, 'users', this.usersUrlField, itemIndex);
+		const users = new Map<string, IDataObject>();
+		for (let start = 0; start < ids.length; start += USERS_PAGE_SIZE) {
+			const chunk = ids.slice(start, start + USERS_PAGE_SIZE);
+			const page = await this.usersPage(url, { id: chunk.join(','), page: '1', limit: String(USERS_PAGE_SIZE) }, itemIndex);
+			for (const user of page.items as IDataObject[]) users.set(String(user.id), user);
+		}
+		return users;
 	}
 
 	async usersPage(url: URL, query: Record<string, string>, itemIndex: number): Promise<UsersPage> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
-import { connect, example, productionUrl, webhookUrl } from './n8n';
+import { connect, example, executionError, productionUrl, webhookUrl } from './n8n';
 
 const { state, client } = connect();
 let platform: OpenPlatformSimulator;
@@ -154,5 +154,33 @@ describe('the Command Types filter in n8n', () => {
 		expect(await executionsOf(workflow.id)).toBe(0);
 		expect((await relay('refresh')).status).toBe(204);
 		await client.waitForExecutions(workflow.id, { count: 1 });
+	});
+});
+
+describe('examples/openplatform-notify-user.json in n8n', () => {
+	it('notifies the user picked by name and raises their badge, with the user looked up by the node', async () => {
+		const id = await client.importWorkflow(example('openplatform-notify-user.json'), credentials);
+		const before = platform.notifications.length;
+		const badge = platform.badgeCount('u1');
+		const { status, execution } = await client.runWorkflowManually(id, { timeoutMs: 60_000 });
+		expect(executionError(execution)).toBeUndefined();
+		expect(status).toBe('success');
+		expect(platform.notifications.slice(before)).toEqual([expect.objectContaining({ userId: 'u1', type: 1, body: expect.stringMatching(/^The sales report for \*\*.+\*\* is ready\.$/) })]);
+		expect(platform.badgeCount('u1')).toBe(badge + 1);
+	});
+
+	it('lists the app\'s users in the User field, as the editor asks n8n for them', async () => {
+		const { status, body } = await client.request('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
+			body: {
+				path: 'user',
+				nodeTypeAndVersion: { name: 'n8n-nodes-openplatform-operator-onechat.openPlatform', version: 1 },
+				currentNodeParameters: { resource: 'notification', operation: 'send', recipient: 'user', user: { __rl: true, mode: 'list', value: '' } },
+				methodName: 'searchUsers',
+				credentials: { openPlatformApi: { id: credentials.openPlatformApi, name: 'OpenPlatform (e2e)' } },
+				filter: 'ben',
+			},
+		});
+		expect(status).toBe(200);
+		expect((body as { data: { results: Array<{ name: string; value: string }> } }).data.results).toEqual([{ name: 'Ben Adams (ben@openplatform.test)', value: 'u2' }]);
 	});
 });

@@ -4,12 +4,14 @@ import { invalidParameter, parseParameters } from '../../../shared/errors';
 import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import type { OpenPlatformClient } from '../../transport';
+import { pickedUserUrl, userPickerFields } from '../user/pick';
 
 const show = { show: { resource: ['notification'], operation: ['send'] } };
 /** OpenPlatform silently cuts body and data at 1000 characters; the node refuses instead. */
 const MAX_LENGTH = 1000;
 
 const description: INodeProperties[] = [
+	...userPickerFields(show, 'Notify URL'),
 	{
 		displayName: 'Notify URL',
 		name: 'notifyUrl',
@@ -17,7 +19,7 @@ const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.notify }}',
 		description: 'The user\'s "notify" URL from a user object (User → Get Many, App Opened). Must be on the credential\'s OpenPlatform.',
-		displayOptions: show,
+		displayOptions: { show: { ...show.show, recipient: ['url'] } },
 	},
 	{
 		displayName: 'Users Without Notify URL',
@@ -90,13 +92,17 @@ function isBlank(value: unknown): boolean {
 /** One notification per input item, to the item's notify URL. */
 export const sendNotification: ItemOperation<OpenPlatformClient> = {
 	description,
-	async runItem({ client, params, node }, itemIndex) {
-		const notifyUrl = params.get('notifyUrl', itemIndex);
-		if (isBlank(notifyUrl)) {
-			if (params.get('missingNotifyUrl', itemIndex, 'skip') === 'skip') return { success: false, skipped: true, reason: NO_NOTIFY_URL };
-			throw invalidParameter(node, 'Notify URL', `is empty: ${NO_NOTIFY_URL}`, itemIndex, 'Set "Users Without Notify URL" to "Skip and Report" to go on with the other users.');
+	async runItem(run, itemIndex) {
+		const { client, params, node } = run;
+		const picked = params.get<string>('recipient', itemIndex, 'url') === 'user' ? await pickedUserUrl(run, itemIndex, 'notify') : undefined;
+		const notifyUrl = picked ? ('url' in picked ? picked.url : '') : params.get('notifyUrl', itemIndex);
+		const field = picked ? 'User' : 'Notify URL';
+		const missing = picked ? ('missing' in picked ? picked.missing : undefined) : isBlank(notifyUrl) ? NO_NOTIFY_URL : undefined;
+		if (missing !== undefined) {
+			if (params.get('missingNotifyUrl', itemIndex, 'skip') === 'skip') return { success: false, skipped: true, reason: missing };
+			throw invalidParameter(node, field, picked ? missing : `is empty: ${missing}`, itemIndex, 'Set "Users Without Notify URL" to "Skip and Report" to go on with the other users.');
 		}
-		const url = client.checkUrl(notifyUrl, 'notify', 'Notify URL', itemIndex);
+		const url = client.checkUrl(notifyUrl, 'notify', field, itemIndex);
 		const message = parseParameters(
 			node,
 			schema,

@@ -3,11 +3,9 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { invalidParameter, parseParameters } from '../../../shared/errors';
 import type { ItemOperation, Run } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
-import type { OpenPlatformClient } from '../../transport';
+import { USERS_PAGE_SIZE, type OpenPlatformClient } from '../../transport';
 
 const show = { show: { resource: ['user'], operation: ['getMany'] } };
-/** OpenPlatform's largest page. */
-const PAGE_SIZE = 1000;
 
 const description: INodeProperties[] = [
 	{
@@ -88,7 +86,7 @@ async function listUsers(run: Run<OpenPlatformClient>, itemIndex: number): Promi
 
 	const users: IDataObject[] = [];
 	// With a role filter a page holds fewer matches than it has users, so pages are always full size then.
-	const pageSize = filters.role === '' ? Math.min(PAGE_SIZE, limit) : PAGE_SIZE;
+	const pageSize = filters.role === '' ? Math.min(USERS_PAGE_SIZE, limit) : USERS_PAGE_SIZE;
 	for (let page = 1; users.length < limit; page++) {
 		const answer = await client.usersPage(url, { ...query, page: String(page), limit: String(pageSize) }, itemIndex);
 		const matches = (answer.items as IDataObject[]).filter(wanted);
