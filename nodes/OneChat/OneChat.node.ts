@@ -5,17 +5,20 @@ import {
 	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { optionsCollection, runOptions } from '../shared/options';
 import { runOperation, type OperationRouter } from '../shared/runner';
 import { toolVariant, withToolOperations } from '../shared/tool';
-import { messageDescription, messageOperations } from './resources/message';
+import { answerPage, SEND_AND_WAIT_WEBHOOKS } from './answerPage';
+import { messageDescription, messageOperations, messageRouter } from './resources/message';
 import { miniAppDescription, miniAppOperations } from './resources/miniApp';
 import { oneChatService, type OneChatClient } from './transport';
 
 const router: OperationRouter<OneChatClient> = {
-	message: messageOperations,
+	message: messageRouter,
 	miniApp: miniAppOperations,
 };
 
@@ -54,6 +57,7 @@ export class OneChat implements INodeType {
 		defaults: { name: 'OneChat' },
 		// Mini-app registration and session checks are for workflows built around a mini app, not for agents.
 		usableAsTool: toolVariant(TOOL_DESCRIPTION),
+		webhooks: SEND_AND_WAIT_WEBHOOKS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
@@ -70,6 +74,10 @@ export class OneChat implements INodeType {
 		],
 		properties,
 	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await answerPage(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperation(this, oneChatService, router);

@@ -2,10 +2,14 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { broadcastToDomain } from './broadcastToDomain';
 import { relayToUsers } from './relayToUsers';
+import { sendAndWait } from './sendAndWait';
 import { sendToGroup } from './sendToGroup';
 import { sendToUser } from './sendToUser';
 
+/** The operations that send one message per item (paced by "Max Messages per Second"). */
 export const messageOperations = { broadcastToDomain, sendToUser, sendToGroup, relayToUsers };
+
+export const messageRouter = { ...messageOperations, sendAndWait };
 
 export const messageDescription: INodeProperties[] = [
 	{
@@ -28,6 +32,12 @@ export const messageDescription: INodeProperties[] = [
 				description: 'Send one message to a list of users, with one result per recipient',
 			},
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Send a message and wait for response',
+				description: 'Send a message with answer links to a user or a group, and wait until somebody answers',
+			},
+			{
 				name: 'Send to Group',
 				value: 'sendToGroup',
 				action: 'Send a message to a group',
@@ -46,4 +56,5 @@ export const messageDescription: INodeProperties[] = [
 	...sendToUser.description,
 	...sendToGroup.description,
 	...relayToUsers.description,
+	...sendAndWait.description,
 ];
