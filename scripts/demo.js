@@ -31,6 +31,7 @@ const log = (line) => console.log(`[demo] ${line}`);
 const EXAMPLES = [
 	['onechat-scheduled-broadcast.json', false],
 	['onechat-mini-app-session.json', true],
+	['onechat-approval.json', true],
 	['operator-reply-to-site.json', true],
 	['operator-user-info.json', true],
 	['openplatform-notify-on-event.json', true],

@@ -1,7 +1,7 @@
 import { startOneChatSimulator, type OneChatSimulator } from '../simulators/onechat';
-import { connect, executionError, nodeOutput } from './n8n';
+import { connect, example, executionError, nodeOutput, productionUrl } from './n8n';
 
-const { client } = connect();
+const { state, client } = connect();
 let simulator: OneChatSimulator;
 let credentialId: string;
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36' };
@@ -90,5 +90,41 @@ describe('OneChat → Send and Wait for Response in n8n', () => {
 		const execution = await client.waitForExecution(executionId, { timeoutMs: 60_000 });
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'After')).toEqual([{ text: 'Refund only half, please', respondedAt: expect.any(String) }]);
+	});
+});
+
+describe('examples/onechat-approval.json in n8n', () => {
+	it.each([
+		['Approve the refund', 'was approved'],
+		['Decline', 'was not approved'],
+	])('a refund request waits for the manager; "%s" decides what the customer is told', async (label, told) => {
+		const workflow = example('onechat-approval.json');
+		// Each case gets its own webhook path, so both can be active.
+		const trigger = workflow.nodes[0] as { parameters: { path: string }; webhookId: string };
+		trigger.parameters.path = `refund-requested-${told.length}`;
+		trigger.webhookId = `${trigger.webhookId.slice(0, -2)}${told.length}`;
+		const id = await client.importWorkflow(workflow, { oneChatApi: credentialId });
+		await client.activateWorkflow(id);
+		try {
+			simulator.clearLog();
+			const request = await fetch(productionUrl(state, trigger.parameters.path), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ order: 'A-7', amount: '25.00 EUR', customer: 'ann@wait.onechat.test' }),
+			});
+			expect(request.status).toBe(200);
+			let asked: string | undefined;
+			for (const deadline = Date.now() + 30_000; !asked && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+				asked = simulator.log.find((entry) => entry.body?.jid === 'manager@onechat.net')?.body?.message as string | undefined;
+			}
+			expect(asked).toMatch(/^Refund request: order A-7, 25\.00 EUR for ann@wait\.onechat\.test\. Approve it\?/);
+			expect((await fetch(linkAfter(String(asked), label), { headers: BROWSER })).status).toBe(200);
+			const [execution] = await client.waitForExecutions(id, { count: 1, timeoutMs: 60_000 });
+			expect(execution.status).toBe('success');
+			const toCustomer = simulator.log.filter((entry) => entry.body?.jid === 'ann@wait.onechat.test').map((entry) => String(entry.body?.message));
+			expect(toCustomer).toEqual([expect.stringContaining(told)]);
+		} finally {
+			await client.deactivateWorkflow(id);
+		}
 	});
 });
