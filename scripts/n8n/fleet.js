@@ -11,7 +11,7 @@
  *   const fleet = await startFleet({ workers: 2, webhookProcessors: 1, log });
  *   fleet.main.url                 // editor and REST API
  *   fleet.webhookUrl('<id>/<path>') // production webhooks, through the (first) webhook processor
- *   await fleet.ranOn(executionId)  // 'worker-1', 'worker-2', ... from the workers' logs
+ *   await workerThatRan(workers, executionId) // 'worker-1', ... from the workers' logs
  *   await fleet.stop();
  *
  * Why these settings (n8n 2.40.7, read from its dist):
@@ -27,7 +27,8 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 
 const { ensureServicePackages, startPostgres, startRedis } = require('./services');
-const { freePort, startN8n } = require('./instance');
+const { startN8n } = require('./instance');
+const { freePort } = require('./ports');
 const { ensureN8n } = require('./install');
 
 /** The environment every process of the fleet shares. */
@@ -106,19 +107,6 @@ async function startFleet(options = {}) {
 			nameOf: (process) => names.get(process),
 			/** Production webhook URL, through webhook processor `index` (default the first). */
 			webhookUrl: (webhookPath, index = 0) => webhookProcesses[index].webhookUrl(webhookPath),
-			/**
-			 * Which worker ran an execution, from the workers' logs ("Worker started execution <id>"),
-			 * waiting up to `timeoutMs` for the line; undefined when none did.
-			 */
-			ranOn: async (executionId, timeoutMs = 10_000) => {
-				const line = new RegExp(`Worker started execution ${executionId} \\(`);
-				for (const deadline = Date.now() + timeoutMs; ; ) {
-					const worker = workerProcesses.find((candidate) => line.test(readLog(candidate.logFile)));
-					if (worker) return names.get(worker);
-					if (Date.now() > deadline) return undefined;
-					await new Promise((resolve) => setTimeout(resolve, 200));
-				}
-			},
 			/** Every n8n process of the fleet, main first. */
 			processes: () => [main, ...workerProcesses, ...webhookProcesses],
 			stop,
@@ -126,6 +114,21 @@ async function startFleet(options = {}) {
 	} catch (error) {
 		await stop();
 		throw error;
+	}
+}
+
+/**
+ * Which worker ran an execution, from the workers' logs ("Worker started execution <id> (", which a
+ * worker logs as it picks the job up), waiting up to `timeoutMs`; undefined when none did.
+ * `workers`: { name, logFile } of each worker.
+ */
+async function workerThatRan(workers, executionId, timeoutMs = 10_000) {
+	const line = `Worker started execution ${executionId} (`;
+	for (const deadline = Date.now() + timeoutMs; ; ) {
+		const worker = workers.find((candidate) => readLog(candidate.logFile).includes(line));
+		if (worker) return worker.name;
+		if (Date.now() > deadline) return undefined;
+		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
 
@@ -137,7 +140,7 @@ function readLog(file) {
 	}
 }
 
-module.exports = { startFleet };
+module.exports = { startFleet, workerThatRan };
 
 if (require.main === module) {
 	// Manual use: node scripts/n8n/fleet.js  (Ctrl+C stops everything)

@@ -29,48 +29,15 @@
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 
 const { ensureN8n } = require('./install');
+const { freePorts } = require('./ports');
 const { track, stopGroup, groupAlive, killAllNow, sleep } = require('./processes');
 
 const DEFAULT_BOOT_TIMEOUT_MS = 180_000;
-
-/** Ports this process handed out recently; the OS may offer a just-released port again. */
-const handedOut = new Set();
-
-/**
- * `count` distinct free TCP ports on the loopback interface, all held open at the same time
- * while they are chosen. Another process may still grab one before n8n binds it; startN8n
- * retries with new ports when n8n reports a port in use.
- */
-async function freePorts(count) {
-	const servers = [];
-	try {
-		const ports = [];
-		while (ports.length < count) {
-			const server = net.createServer();
-			servers.push(server);
-			const port = await new Promise((resolve, reject) => {
-				server.once('error', reject);
-				server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-			});
-			if (!handedOut.has(port)) ports.push(port);
-		}
-		for (const port of ports) handedOut.add(port);
-		return ports;
-	} finally {
-		await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
-	}
-}
-
-async function freePort() {
-	const [port] = await freePorts(1);
-	return port;
-}
 
 function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -494,7 +461,7 @@ async function runCli(install, baseEnv, args, options = {}) {
 	});
 }
 
-module.exports = { startN8n, installPackage, freePort };
+module.exports = { startN8n, installPackage };
 
 if (require.main === module) {
 	// Manual use: node scripts/n8n/instance.js [userFolder] [port]  (Ctrl+C stops n8n)

@@ -31,6 +31,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
+const { freePort } = require('./ports');
 const { track, stopGroup, killGroup, sleep } = require('./processes');
 
 const PG_ROOT = '/usr/lib/postgresql';
@@ -178,18 +179,6 @@ async function ensureServicePackages({ log = console.log } = {}) {
 	}
 	if (!pgBinDir() || !redisServerBin()) throw new Error(`apt-get install ${missing.join(' ')} did not provide the expected binaries`);
 	return { pgBinDir: pgBinDir(), redisServer: redisServerBin(), installed: missing };
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; another process may still grab it: callers retry). */
-async function freePort() {
-	const server = net.createServer();
-	await new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const { port } = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return port;
 }
 
 function tail(file, lines = 20) {
@@ -465,4 +454,4 @@ if (require.main === module) {
 	);
 }
 
-module.exports = { ensureServicePackages, startPostgres, startRedis, redisPing, pgBinDir, redisServerBin, freePort };
+module.exports = { ensureServicePackages, startPostgres, startRedis, redisPing, pgBinDir, redisServerBin };

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { connect, type E2EState } from '../e2e/n8n';
 
 /** What the queue layer's globalSetup adds to the single-process state. */
@@ -8,22 +6,19 @@ export interface FleetState extends E2EState {
 	processes: Array<{ name: string; command: 'start' | 'worker' | 'webhook'; url: string; logFile: string }>;
 }
 
+/** scripts/n8n/fleet.js (plain JavaScript), typed for what the suites use. */
+interface FleetModule {
+	workerThatRan(workers: Array<{ name: string; logFile: string }>, executionId: string | number, timeoutMs?: number): Promise<string | undefined>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { workerThatRan } = require('../../scripts/n8n/fleet') as FleetModule;
+
 export function connectFleet() {
 	const { state, client } = connect();
 	return { state: state as FleetState, client };
 }
 
-/** The n8n process whose log says it started the execution ("Worker started execution <id> ("), if any. */
-export function ranOn(state: FleetState, executionId: string | number): string | undefined {
-	const line = `Worker started execution ${executionId} (`;
-	return state.processes.find((process) => process.command === 'worker' && readFileSync(process.logFile, 'utf8').includes(line))?.name;
-}
-
-/** Waits until a worker's log names the execution (it logs the start as it picks the job up). */
+/** The worker of the layer's fleet that ran the execution (waiting for its log line), if any. */
 export async function workerOf(state: FleetState, executionId: string | number, timeoutMs = 15_000): Promise<string | undefined> {
-	for (const deadline = Date.now() + timeoutMs; ; ) {
-		const name = ranOn(state, executionId);
-		if (name || Date.now() > deadline) return name;
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
+	return await workerThatRan(state.processes.filter((process) => process.command === 'worker'), executionId, timeoutMs);
 }

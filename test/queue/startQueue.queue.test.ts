@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import type { N8nClient } from '../e2e/n8n';
+import { workerThatRan } from './fleet';
 
 /** scripts/n8n/api.js (plain JavaScript), typed for what is used here. */
 interface ApiModule {
@@ -71,8 +72,8 @@ describe('npm run start:queue', () => {
 		expect(notify).toBeDefined();
 		const [execution] = await client.waitForExecutions(String(notify?.id), { count: 1 });
 		expect(execution.status).toBe('success');
-		const ranOnWorker = workerLogs.some((file) => readFileSync(file, 'utf8').includes(`Worker started execution ${execution.id} (`));
-		expect(ranOnWorker).toBe(true);
+		const workers = workerLogs.map((logFile, index) => ({ name: `worker-${index + 1}`, logFile }));
+		expect(await workerThatRan(workers, execution.id)).toMatch(/^worker-\d$/);
 
 		// Ctrl+C: the demo stops n8n's processes, PostgreSQL, Redis and the simulators, then exits.
 		process.kill(-(demo.pid as number), 'SIGINT');
