@@ -123,6 +123,11 @@ class PlatformRecord {
 
 	private readonly addresses = new Map<string, TokenErrorBudget>();
 
+	/** The workflows' or the trigger callers' share (one and the same when the shares are shared). */
+	callerShare(caller: TokenCaller, shares: TokenShares): TokenErrorBudget {
+		return caller.kind === 'workflow' || shares.shared ? this.workflow : this.webhook;
+	}
+
 	/** The shares a request of this caller draws on, the narrowest first. */
 	budgetsOf(caller: TokenCaller, shares: TokenShares): TokenErrorBudget[] {
 		if (caller.kind === 'workflow') return [this.workflow];
@@ -134,7 +139,7 @@ class PlatformRecord {
 			address = new TokenErrorBudget('perAddress');
 			this.addresses.set(caller.address, address);
 		}
-		return [address, shares.shared ? this.workflow : this.webhook];
+		return [address, this.callerShare(caller, shares)];
 	}
 
 	wasAccepted(token: string): boolean {
@@ -203,8 +208,7 @@ function permit(platform: PlatformRecord, budgets: TokenErrorBudget[], token: st
 
 /** Token errors of the last 10 minutes in a caller's share (for a trigger's caller: all callers together). */
 export function recentTokenErrors(host: string, caller: TokenCaller, processes: number): number {
-	const platform = platformState(host);
-	return (caller.kind === 'workflow' || sharesFor(processes).shared ? platform.workflow : platform.webhook).recentErrors();
+	return platformState(host).callerShare(caller, sharesFor(processes)).recentErrors();
 }
 
 /** OpenPlatform said the IP is blocked: nothing is sent to it until its counters are surely cleared. */

@@ -9,9 +9,9 @@ import { sleep } from 'n8n-workflow';
  * for a stall is a short faster stretch, not a burst. A request whose answer took longer than the
  * quickest one of the run may have left late by the difference (a new connection, a pause of the
  * process before it was written), so for the window rule it counts as started that much later. A
- * grid left far behind (a hold, an idle spell) starts anew. Whatever the rate, `holdUntil` stops every start of the run until the time a server
- * named in a Retry-After. Waiters are served in order; one whose run is stopped leaves the queue and
- * never starts.
+ * grid left far behind (a hold, an idle spell) starts anew. Whatever the rate, `holdUntil` stops
+ * every start of the run until the time a server named in a Retry-After. Waiters are served in
+ * order; one whose run is stopped leaves the queue and never starts.
  */
 
 const WINDOW_MS = 1_000;

@@ -1,7 +1,7 @@
 import type { ItemOperation } from '../../../shared/runner';
 import { invalidParameter } from '../../../shared/errors';
 import type { OpenPlatformClient } from '../../transport';
-import { pickedUserUrl, userPickerFields } from '../user/pick';
+import { recipientUrl, userPickerFields } from '../user/pick';
 
 const show = { show: { resource: ['badge'], operation: ['increment'] } };
 
@@ -20,14 +20,9 @@ export const incrementBadge: ItemOperation<OpenPlatformClient> = {
 		},
 	],
 	async runItem(run, itemIndex) {
-		const { client, params, node } = run;
-		if (params.get<string>('recipient', itemIndex, 'url') !== 'user') {
-			await client.incrementBadge(client.checkUrl(params.get('badgeUrl', itemIndex), 'badge', 'Badge URL', itemIndex), itemIndex);
-			return { success: true };
-		}
-		const picked = await pickedUserUrl(run, itemIndex, 'badge');
-		if ('missing' in picked) throw invalidParameter(node, 'User', picked.missing, itemIndex);
-		await client.incrementBadge(client.checkUrl(picked.url, 'badge', 'User', itemIndex), itemIndex);
+		const recipient = await recipientUrl(run, itemIndex, 'badge', 'badgeUrl', 'Badge URL');
+		if ('missing' in recipient) throw invalidParameter(run.node, recipient.field, recipient.missing, itemIndex);
+		await run.client.incrementBadge(run.client.checkUrl(recipient.url, 'badge', recipient.field, itemIndex), itemIndex);
 		return { success: true };
 	},
 };

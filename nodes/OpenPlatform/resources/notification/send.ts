@@ -4,7 +4,7 @@ import { invalidParameter, parseParameters } from '../../../shared/errors';
 import type { ItemOperation } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import type { OpenPlatformClient } from '../../transport';
-import { pickedUserUrl, userPickerFields } from '../user/pick';
+import { recipientUrl, userPickerFields } from '../user/pick';
 
 const show = { show: { resource: ['notification'], operation: ['send'] } };
 /** OpenPlatform silently cuts body and data at 1000 characters; the node refuses instead. */
@@ -89,20 +89,19 @@ function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** One notification per input item, to the item's notify URL. */
+/** One notification per input item, to the item's notify URL or the picked user's. */
 export const sendNotification: ItemOperation<OpenPlatformClient> = {
 	description,
 	async runItem(run, itemIndex) {
 		const { client, params, node } = run;
-		const picked = params.get<string>('recipient', itemIndex, 'url') === 'user' ? await pickedUserUrl(run, itemIndex, 'notify') : undefined;
-		const notifyUrl = picked ? ('url' in picked ? picked.url : '') : params.get('notifyUrl', itemIndex);
-		const field = picked ? 'User' : 'Notify URL';
-		const missing = picked ? ('missing' in picked ? picked.missing : undefined) : isBlank(notifyUrl) ? NO_NOTIFY_URL : undefined;
-		if (missing !== undefined) {
-			if (params.get('missingNotifyUrl', itemIndex, 'skip') === 'skip') return { success: false, skipped: true, reason: missing };
-			throw invalidParameter(node, field, picked ? missing : `is empty: ${missing}`, itemIndex, 'Set "Users Without Notify URL" to "Skip and Report" to go on with the other users.');
-		}
-		const url = client.checkUrl(notifyUrl, 'notify', field, itemIndex);
+		const recipient = await recipientUrl(run, itemIndex, 'notify', 'notifyUrl', 'Notify URL');
+		const skipOrFail = (reason: string, problem: string) => {
+			if (params.get('missingNotifyUrl', itemIndex, 'skip') === 'skip') return { success: false, skipped: true, reason };
+			throw invalidParameter(node, recipient.field, problem, itemIndex, 'Set "Users Without Notify URL" to "Skip and Report" to go on with the other users.');
+		};
+		if ('missing' in recipient) return skipOrFail(recipient.missing, recipient.missing);
+		if (isBlank(recipient.url)) return skipOrFail(NO_NOTIFY_URL, `is empty: ${NO_NOTIFY_URL}`);
+		const url = client.checkUrl(recipient.url, 'notify', recipient.field, itemIndex);
 		const message = parseParameters(
 			node,
 			schema,
