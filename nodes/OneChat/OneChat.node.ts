@@ -11,8 +11,8 @@ import {
 
 import { optionsCollection, runOptions } from '../shared/options';
 import { runOperation, type OperationRouter } from '../shared/runner';
+import { answerPage, SEND_AND_WAIT_WEBHOOKS } from '../shared/sendAndWait/answer';
 import { toolVariant, withToolOperations } from '../shared/tool';
-import { answerPage, SEND_AND_WAIT_WEBHOOKS } from './answerPage';
 import { messageDescription, messageOperations, messageRouter } from './resources/message';
 import { miniAppDescription, miniAppOperations } from './resources/miniApp';
 import { oneChatService, type OneChatClient } from './transport';

@@ -4,10 +4,13 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { optionsCollection, runOptions } from '../shared/options';
 import { runOperation } from '../shared/runner';
+import { answerPage, SEND_AND_WAIT_WEBHOOKS } from '../shared/sendAndWait/answer';
 import { toolVariant, withToolOperations } from '../shared/tool';
 import { openPlatformApiConnection, openPlatformOAuth2Connection } from './credentialTest';
 import { properties, router, SENDING_OPERATIONS } from './resources';
@@ -32,10 +35,11 @@ export class OpenPlatform implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Notify OpenPlatform users, raise app badges, list users and sign users in with OpenPlatform OAuth 2.0',
+		description: 'Notify OpenPlatform users (and wait for their answer), raise app badges, list users and sign users in with OpenPlatform OAuth 2.0',
 		defaults: { name: 'OpenPlatform' },
 		// The OAuth steps belong to a sign-in flow a workflow builds around the trigger: not an agent's to call.
 		usableAsTool: toolVariant(TOOL_DESCRIPTION),
+		webhooks: SEND_AND_WAIT_WEBHOOKS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
@@ -46,6 +50,10 @@ export class OpenPlatform implements INodeType {
 	};
 
 	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection }, listSearch: { searchUsers } };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await answerPage(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperation(this, openPlatformService, router);

@@ -54,7 +54,16 @@ export interface WholeInputOperation {
 	runOnce(context: IExecuteFunctions): Promise<INodeExecutionData[][]>;
 }
 
-export type Operation<Client> = ItemOperation<Client> | WholeInputOperation;
+/**
+ * An operation that acts once, for the first item, and then has the execution wait (Send and Wait
+ * for Response, as in n8n's own nodes). "Continue on fail" gives one error item.
+ */
+export interface FirstItemOperation<Client> {
+	description: INodeProperties[];
+	runFirstItem(run: Run<Client>): Promise<INodeExecutionData[][]>;
+}
+
+export type Operation<Client> = ItemOperation<Client> | WholeInputOperation | FirstItemOperation<Client>;
 
 /** resource -> operation -> the operation module. */
 export type OperationRouter<Client> = Record<string, Record<string, Operation<Client>>>;
@@ -71,21 +80,40 @@ export async function runOperation<Client>(
 		throw new ItemError(context.getNode(), { message: `The operation "${operationName}" of "${resource}" is not supported`, itemIndex: 0 });
 	}
 	if ('runOnce' in operation) return await operation.runOnce(context);
+	if ('runFirstItem' in operation) return await runFirstItem(context, service, operation);
 	return await runItems(context, service, operation);
 }
 
-async function runItems<Client>(context: IExecuteFunctions, service: Service<Client>, operation: ItemOperation<Client>) {
+/** The run's client, settings and Stop, made once for all its items. */
+async function openRun<Client>(context: IExecuteFunctions, service: Service<Client>, credentialType: string) {
 	const node = context.getNode();
 	const settings = readRunSettings(context);
 	// n8n 1.x before the cancel signal existed has no getExecutionCancelSignal.
 	const signal = context.getExecutionCancelSignal?.();
 	const controls: RunControls = { signal, pacer: new Pacer(settings.maxPerSecond) };
-	const credentialType = operation.credentialType ?? service.credentialType;
 	const client = service.connect({ node, credentials: await context.getCredentials(credentialType), credentialType, tuning: settings.tuning, controls });
 	const stopped = () => signal?.aborted === true;
 	const fanOut: Run<Client>['fanOut'] = async (count, worker, shouldStop) =>
 		await mapConcurrent(count, settings.concurrency, worker, () => stopped() || shouldStop?.() === true);
 	const run: Run<Client> = { context, node, params: new ParameterReader(context), client, settings, fanOut };
+	return { run, stopped };
+}
+
+async function runFirstItem<Client>(context: IExecuteFunctions, service: Service<Client>, operation: FirstItemOperation<Client>) {
+	try {
+		const { run } = await openRun(context, service, service.credentialType);
+		return await operation.runFirstItem(run);
+	} catch (caught) {
+		const error = toItemError(context.getNode(), caught, 0);
+		if (!context.continueOnFail()) throw error;
+		return [[{ json: failureJson(error), pairedItem: { item: 0 } }]];
+	}
+}
+
+async function runItems<Client>(context: IExecuteFunctions, service: Service<Client>, operation: ItemOperation<Client>) {
+	const node = context.getNode();
+	const { run, stopped } = await openRun(context, service, operation.credentialType ?? service.credentialType);
+	const { settings } = run;
 
 	const items = context.getInputData();
 	const continueOnFail = context.continueOnFail();

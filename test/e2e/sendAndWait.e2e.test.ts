@@ -1,95 +1,123 @@
 import { startOneChatSimulator, type OneChatSimulator } from '../simulators/onechat';
+import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
 import { connect, example, executionError, nodeOutput, productionUrl } from './n8n';
+import { answer, BROWSER, linkAfter, markdownLink, startWaiting } from './waiting';
+
+/** Send and Wait for Response in the real n8n (also run in queue mode by test/queue). */
 
 const { state, client } = connect();
-let simulator: OneChatSimulator;
-let credentialId: string;
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36' };
+let oneChat: OneChatSimulator;
+let platform: OpenPlatformSimulator;
+let credentials: { oneChatApi: string; openPlatformApi: string };
 
 beforeAll(async () => {
-	simulator = await startOneChatSimulator({ apiKey: 'e2e-wait-key' });
-	credentialId = await client.createCredential('oneChatApi', 'OneChat (send and wait)', { baseUrl: simulator.baseUrl, apiKey: 'e2e-wait-key' });
+	oneChat = await startOneChatSimulator({ apiKey: 'e2e-wait-key' });
+	platform = await startOpenPlatformSimulator();
+	credentials = {
+		oneChatApi: await client.createCredential('oneChatApi', 'OneChat (send and wait)', { baseUrl: oneChat.baseUrl, apiKey: 'e2e-wait-key' }),
+		openPlatformApi: await client.createCredential('openPlatformApi', 'OpenPlatform (send and wait)', { url: platform.baseUrl, accessToken: platform.appToken('u1'), n8nProcesses: 1 }),
+	};
 });
-afterAll(async () => await simulator.close());
+afterAll(async () => {
+	await oneChat.close();
+	await platform.close();
+});
 
-/** Manual Trigger → OneChat Send and Wait for Response → a No Op that shows what came out. */
-async function startWaiting(parameters: Record<string, unknown>): Promise<{ executionId: string; message: string }> {
-	const id = await client.importWorkflow(
-		{
-			name: `Send and wait (${String(parameters.responseType)})`,
-			settings: { executionOrder: 'v1' },
-			nodes: [
-				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{
-					name: 'Ask',
-					type: 'n8n-nodes-openplatform-operator-onechat.oneChat',
-					typeVersion: 1,
-					position: [220, 0],
-					parameters: { resource: 'message', operation: 'sendAndWait', sendTo: 'user', jid: 'boss@wait.onechat.test', message: 'Approve the refund of order A-7?', ...parameters },
-					credentials: { oneChatApi: { id: 'sim', name: 'OneChat' } },
-				},
-				{ name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
-			],
-			connections: { Start: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, Ask: { main: [[{ node: 'After', type: 'main', index: 0 }]] } },
-		},
-		{ oneChatApi: credentialId },
+const BOSS = 'boss@wait.onechat.test';
+const askBoss = (parameters: Record<string, unknown>) => {
+	oneChat.clearLog();
+	return startWaiting(
+		client,
+		{ type: 'oneChat', parameters: { resource: 'message', operation: 'sendAndWait', sendTo: 'user', jid: BOSS, message: 'Approve the refund of order A-7?', ...parameters }, credentials: { oneChatApi: credentials.oneChatApi } },
+		() => oneChat.log.find((entry) => entry.delivered && entry.body?.jid === (parameters.jid ?? BOSS))?.body?.message as string | undefined,
 	);
-	simulator.clearLog();
-	const { executionId } = await client.runWorkflowManually(id, { wait: false });
-	for (const deadline = Date.now() + 30_000; ; ) {
-		const sent = simulator.log.find((entry) => entry.endpoint === 'singleMessage' && entry.delivered);
-		const execution = sent ? await client.getExecution(executionId, { includeData: false }) : undefined;
-		if (sent && execution?.status === 'waiting') return { executionId, message: String(sent.body?.message) };
-		if (Date.now() > deadline) throw new Error('the message was not sent, or the execution is not waiting');
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
-
-const linkAfter = (message: string, label: string) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(message)?.[1] ?? '';
+};
+const statusOf = async (executionId: string) => (await client.getExecution(executionId, { includeData: false })).status;
+const answered = async (executionId: string) => {
+	const execution = await client.waitForExecution(executionId, { timeoutMs: 60_000 });
+	expect(executionError(execution)).toBeUndefined();
+	expect(execution.status).toBe('success');
+	return nodeOutput(execution, 'After');
+};
 
 describe('OneChat → Send and Wait for Response in n8n', () => {
-	it('approval: the message carries signed links; a preview decides nothing, a click resumes with approved, a second click changes nothing', async () => {
-		const { executionId, message } = await startWaiting({ responseType: 'approval' });
+	it('approval: opening a link decides nothing, a changed link is refused, the button resumes with the answer, a second answer changes nothing', async () => {
+		const { executionId, message } = await askBoss({ responseType: 'approval' });
 		expect(message).toMatch(/^Approve the refund of order A-7\?\n\nApprove: http\S+\nDecline: http\S+\n\nThis message was sent automatically with n8n$/);
 		const approve = linkAfter(message, 'Approve');
 		const decline = linkAfter(message, 'Decline');
-		// A chat app fetching the link for a preview card.
-		expect((await fetch(decline, { headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0' } })).status).toBe(204);
+		// Opening the link (a person, a link preview, a mail scanner) shows the confirmation page only.
+		const opened = await fetch(decline, { headers: BROWSER });
+		expect(opened.status).toBe(200);
+		expect(await opened.text()).toContain('<button type="submit">Decline</button>');
 		// A link whose answer was changed by hand fails n8n's signature check.
-		expect((await fetch(approve.replace('approved=true', 'approved=false'), { headers: BROWSER })).status).toBe(401);
-		expect((await client.getExecution(executionId, { includeData: false })).status).toBe('waiting');
+		expect((await answer(approve.replace('approved=true', 'approved=false'))).status).toBe(401);
+		expect(await statusOf(executionId)).toBe('waiting');
 
-		const clicked = await fetch(approve, { headers: BROWSER });
+		const clicked = await answer(approve);
 		expect(clicked.status).toBe(200);
-		expect(await clicked.text()).toContain('<h1>Approved</h1>');
-		const execution = await client.waitForExecution(executionId, { timeoutMs: 60_000 });
-		expect(executionError(execution)).toBeUndefined();
-		expect(execution.status).toBe('success');
-		expect(nodeOutput(execution, 'After')).toEqual([{ approved: true, respondedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+		expect(await clicked.text()).toContain('Your answer was recorded.');
+		expect(await answered(executionId)).toEqual([{ approved: true, respondedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), sentTo: { type: 'user', id: BOSS }, timedOut: false }]);
 
-		const again = await fetch(decline, { headers: BROWSER });
-		expect(await again.text()).not.toContain('<h1>Declined</h1>');
-		const after = await client.waitForExecution(executionId, { timeoutMs: 10_000 });
-		expect(nodeOutput(after, 'After')).toEqual([expect.objectContaining({ approved: true })]);
+		const again = await answer(decline);
+		expect(await again.text()).toContain('No action required');
+		expect(nodeOutput(await client.waitForExecution(executionId, { timeoutMs: 10_000 }), 'After')).toEqual([expect.objectContaining({ approved: true })]);
 	});
 
 	it('free text: the link shows a form, an empty answer is refused on the page, a real one resumes with the text', async () => {
-		const { executionId, message } = await startWaiting({ responseType: 'freeText', waitOptions: { appendAttribution: false } });
+		const { executionId, message } = await askBoss({ responseType: 'freeText', waitOptions: { appendAttribution: false } });
 		expect(message).not.toContain('sent automatically with n8n');
 		const link = linkAfter(message, 'Answer here');
 		const page = await fetch(link, { headers: BROWSER });
 		expect(page.status).toBe(200);
 		expect(await page.text()).toContain('<form method="post">');
-		const post = async (text: string) =>
-			await fetch(link, { method: 'POST', headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ text }).toString() });
-		const empty = await post('   ');
+		const empty = await answer(link, { text: '   ' });
 		expect(empty.status).toBe(400);
 		expect(await empty.text()).toContain('The answer is empty.');
-		expect((await client.getExecution(executionId, { includeData: false })).status).toBe('waiting');
-		expect((await post('Refund only half, please')).status).toBe(200);
-		const execution = await client.waitForExecution(executionId, { timeoutMs: 60_000 });
+		expect(await statusOf(executionId)).toBe('waiting');
+		expect((await answer(link, { text: 'Refund only half, please' })).status).toBe(200);
+		expect(await answered(executionId)).toEqual([expect.objectContaining({ text: 'Refund only half, please', timedOut: false })]);
+	});
+
+	it('custom form to a group: a bad answer is refused field by field, a good one resumes with the fields by label', async () => {
+		const group = 'managers@muc.wait.onechat.test';
+		const formFields = { values: [{ fieldLabel: 'Refund', fieldType: 'dropdown', choices: 'Full, Half, None', requiredField: true }, { fieldLabel: 'Amount', fieldType: 'number' }] };
+		const { executionId, message } = await askBoss({ sendTo: 'group', jid: group, responseType: 'customForm', formFields, waitOptions: { linkLabel: 'Decide here' } });
+		const link = linkAfter(message, 'Decide here');
+		const refused = await answer(link, { 'field-0': 'Double', 'field-1': 'lots' });
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toMatch(/Refund is not one of the choices\.[\s\S]*Amount is not a number\./);
+		expect((await answer(link, { 'field-0': 'Half', 'field-1': '12.50' })).status).toBe(200);
+		expect(await answered(executionId)).toEqual([{ form: { Refund: 'Half', Amount: 12.5 }, respondedAt: expect.any(String), sentTo: { type: 'group', id: group }, timedOut: false }]);
+	});
+
+	it('limit at a date: nobody answers, n8n resumes the execution with {timedOut: true}, and the link then says there is nothing to do', async () => {
+		const until = new Date(Date.now() + 3_000).toISOString();
+		const { executionId, message } = await askBoss({ waitOptions: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: until } } } });
+		// n8n looks for executions whose wait ends every 60 s.
+		const execution = await client.waitForExecution(executionId, { timeoutMs: 100_000 });
 		expect(execution.status).toBe('success');
-		expect(nodeOutput(execution, 'After')).toEqual([{ text: 'Refund only half, please', respondedAt: expect.any(String) }]);
+		expect(nodeOutput(execution, 'After')).toEqual([{ timedOut: true, waitedUntil: until, sentTo: { type: 'user', id: BOSS } }]);
+		expect(await (await answer(linkAfter(message, 'Approve'))).text()).toContain('No action required');
+	}, 120_000);
+});
+
+describe('OpenPlatform → Notification → Send and Wait for Response in n8n', () => {
+	it('the picked user gets a notification whose markdown links answer, and the execution resumes with their answer', async () => {
+		platform.reset();
+		const { executionId, message } = await startWaiting(
+			client,
+			{
+				type: 'openPlatform',
+				parameters: { resource: 'notification', operation: 'sendAndWait', recipient: 'user', user: { __rl: true, mode: 'list', value: 'u2' }, body: 'May **Ben** take Friday off?', approvalOptions: { approveLabel: 'Yes', declineLabel: 'No' } },
+				credentials: { openPlatformApi: credentials.openPlatformApi },
+			},
+			() => platform.notifications.find((entry) => entry.userId === 'u2')?.body,
+		);
+		const no = markdownLink(message, 'No');
+		expect(no).toMatch(/^http\S+approved=false&sentTo=user%3Au2&signature=/);
+		expect((await answer(no)).status).toBe(200);
+		expect(await answered(executionId)).toEqual([{ approved: false, respondedAt: expect.any(String), sentTo: { type: 'user', id: 'u2' }, timedOut: false }]);
 	});
 });
 
@@ -103,10 +131,10 @@ describe('examples/onechat-approval.json in n8n', () => {
 		const trigger = workflow.nodes[0] as { parameters: { path: string }; webhookId: string };
 		trigger.parameters.path = `refund-requested-${told.length}`;
 		trigger.webhookId = `${trigger.webhookId.slice(0, -2)}${told.length}`;
-		const id = await client.importWorkflow(workflow, { oneChatApi: credentialId });
+		const id = await client.importWorkflow(workflow, { oneChatApi: credentials.oneChatApi });
 		await client.activateWorkflow(id);
 		try {
-			simulator.clearLog();
+			oneChat.clearLog();
 			const request = await fetch(productionUrl(state, trigger.parameters.path), {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
@@ -115,13 +143,13 @@ describe('examples/onechat-approval.json in n8n', () => {
 			expect(request.status).toBe(200);
 			let asked: string | undefined;
 			for (const deadline = Date.now() + 30_000; !asked && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
-				asked = simulator.log.find((entry) => entry.body?.jid === 'manager@onechat.net')?.body?.message as string | undefined;
+				asked = oneChat.log.find((entry) => entry.body?.jid === 'manager@onechat.net')?.body?.message as string | undefined;
 			}
 			expect(asked).toMatch(/^Refund request: order A-7, 25\.00 EUR for ann@wait\.onechat\.test\. Approve it\?/);
-			expect((await fetch(linkAfter(String(asked), label), { headers: BROWSER })).status).toBe(200);
+			expect((await answer(linkAfter(String(asked), label))).status).toBe(200);
 			const [execution] = await client.waitForExecutions(id, { count: 1, timeoutMs: 60_000 });
 			expect(execution.status).toBe('success');
-			const toCustomer = simulator.log.filter((entry) => entry.body?.jid === 'ann@wait.onechat.test').map((entry) => String(entry.body?.message));
+			const toCustomer = oneChat.log.filter((entry) => entry.body?.jid === 'ann@wait.onechat.test').map((entry) => String(entry.body?.message));
 			expect(toCustomer).toEqual([expect.stringContaining(told)]);
 		} finally {
 			await client.deactivateWorkflow(id);

@@ -4,6 +4,7 @@ import type { OperationRouter } from '../../shared/runner';
 import type { OpenPlatformClient } from '../transport';
 import { incrementBadge } from './badge/increment';
 import { sendNotification } from './notification/send';
+import { sendNotificationAndWait } from './notification/sendAndWait';
 import { exchangeCode } from './oauth/exchangeCode';
 import { getAuthorizationUrl } from './oauth/getAuthorizationUrl';
 import { getProfile } from './oauth/getProfile';
@@ -13,7 +14,7 @@ import { getManyUsers } from './user/getMany';
 export const SENDING_OPERATIONS = ['send', 'increment'];
 
 export const router: OperationRouter<OpenPlatformClient> = {
-	notification: { send: sendNotification },
+	notification: { send: sendNotification, sendAndWait: sendNotificationAndWait },
 	badge: { increment: incrementBadge },
 	user: { getMany: getManyUsers },
 	oauth: { getAuthorizationUrl, exchangeCode, getProfile },
@@ -47,7 +48,15 @@ export const properties: INodeProperties[] = [
 	},
 	operationField(
 		'notification',
-		[{ name: 'Send', value: 'send', action: 'Send a notification', description: "Notify a user through their notify URL" }],
+		[
+			{ name: 'Send', value: 'send', action: 'Send a notification', description: 'Notify a user through their notify URL' },
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Send a notification and wait for response',
+				description: 'Notify a user with answer links, and wait until they answer',
+			},
+		],
 		'send',
 	),
 	operationField(
@@ -70,6 +79,7 @@ export const properties: INodeProperties[] = [
 		'getAuthorizationUrl',
 	),
 	...sendNotification.description,
+	...sendNotificationAndWait.description,
 	...incrementBadge.description,
 	...getManyUsers.description,
 	...getAuthorizationUrl.description,

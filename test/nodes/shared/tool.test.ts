@@ -33,4 +33,12 @@ describe('what an AI agent is offered (the tool variants)', () => {
 		expect(forModel).not.toBe(description.description);
 		expect(forModel?.length).toBeGreaterThan(80);
 	});
+
+	it.each([
+		['OneChat', new OneChat().description, 'message'],
+		['OpenPlatform', new OpenPlatform().description, 'notification'],
+	])('%s: Send and Wait for Response is in the node, not in the tool (a tool call cannot wait for a person)', (_, description, resource) => {
+		expect(displayedOptions(description, false, 'operation', { resource })).toContain('sendAndWait');
+		expect(displayedOptions(description, true, 'operation', { resource })).not.toContain('sendAndWait');
+	});
 });

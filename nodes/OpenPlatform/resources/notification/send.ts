@@ -1,17 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { invalidParameter, parseParameters } from '../../../shared/errors';
-import type { ItemOperation } from '../../../shared/runner';
+import type { ItemOperation, Run } from '../../../shared/runner';
 import { z } from '../../../shared/vendor';
 import type { OpenPlatformClient } from '../../transport';
 import { recipientUrl, userPickerFields } from '../user/pick';
 
 const show = { show: { resource: ['notification'], operation: ['send'] } };
+/** The fields Send and Send and Wait for Response share. */
+const shared = { show: { resource: ['notification'], operation: ['send', 'sendAndWait'] } };
 /** OpenPlatform silently cuts body and data at 1000 characters; the node refuses instead. */
-const MAX_LENGTH = 1000;
+export const MAX_LENGTH = 1000;
 
 const description: INodeProperties[] = [
-	...userPickerFields(show, 'Notify URL'),
+	...userPickerFields(shared, 'Notify URL'),
 	{
 		displayName: 'Notify URL',
 		name: 'notifyUrl',
@@ -19,7 +21,7 @@ const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.notify }}',
 		description: 'The user\'s "notify" URL from a user object (User → Get Many, App Opened). Must be on the credential\'s OpenPlatform.',
-		displayOptions: { show: { ...show.show, recipient: ['url'] } },
+		displayOptions: { show: { ...shared.show, recipient: ['url'] } },
 	},
 	{
 		displayName: 'Users Without Notify URL',
@@ -48,7 +50,7 @@ const description: INodeProperties[] = [
 			{ name: 'Warning / Error', value: 2 },
 		],
 		default: 0,
-		displayOptions: show,
+		displayOptions: shared,
 	},
 	{
 		displayName: 'Body',
@@ -57,8 +59,8 @@ const description: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		required: true,
 		default: '',
-		description: 'The notification text, GitHub-flavoured markdown, at most 1000 characters',
-		displayOptions: show,
+		description: 'The notification text, GitHub-flavoured markdown, at most 1000 characters (with Send and Wait for Response, the answer links count too)',
+		displayOptions: shared,
 	},
 	{
 		displayName: 'Data',
@@ -67,7 +69,7 @@ const description: INodeProperties[] = [
 		default: '',
 		description:
 			'Optional data handed to the app\'s OP.on("notify") handler, at most 1000 characters; an object from an expression is sent as JSON text',
-		displayOptions: show,
+		displayOptions: shared,
 	},
 ];
 
@@ -83,9 +85,9 @@ const schema = z.object({
 		.refine((text) => text.length <= MAX_LENGTH, (text) => ({ message: `has ${text.length} characters (as JSON text); OpenPlatform keeps only ${MAX_LENGTH}` })),
 });
 
-const NO_NOTIFY_URL = 'the user has no notify URL, which OpenPlatform leaves out when the user has turned notifications off';
+export const NO_NOTIFY_URL = 'the user has no notify URL, which OpenPlatform leaves out when the user has turned notifications off';
 
-function isBlank(value: unknown): boolean {
+export function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
@@ -102,14 +104,19 @@ export const sendNotification: ItemOperation<OpenPlatformClient> = {
 		if ('missing' in recipient) return skipOrFail(recipient.missing, recipient.missing);
 		if (isBlank(recipient.url)) return skipOrFail(NO_NOTIFY_URL, `is empty: ${NO_NOTIFY_URL}`);
 		const url = client.checkUrl(recipient.url, 'notify', recipient.field, itemIndex);
-		const message = parseParameters(
-			node,
-			schema,
-			{ type: Number(params.get('type', itemIndex, 0)), body: params.get('body', itemIndex), data: params.get('data', itemIndex, '') },
-			{ type: 'Type', body: 'Body', data: 'Data' },
-			itemIndex,
-		);
+		const message = readNotification(run, itemIndex);
 		await client.notify(url, message, itemIndex);
 		return { success: true, type: message.type };
 	},
 };
+
+/** The item's Type, Body and Data, checked. */
+export function readNotification({ params, node }: Run<OpenPlatformClient>, itemIndex: number): z.output<typeof schema> {
+	return parseParameters(
+		node,
+		schema,
+		{ type: Number(params.get('type', itemIndex, 0)), body: params.get('body', itemIndex), data: params.get('data', itemIndex, '') },
+		{ type: 'Type', body: 'Body', data: 'Data' },
+		itemIndex,
+	);
+}

@@ -43,7 +43,8 @@ export function userPickerFields(show: Show, urlField: string): INodeProperties[
 	];
 }
 
-export type Recipient = { field: string; url: unknown } | { field: string; missing: string };
+/** `userId` is set when the user was picked. */
+export type Recipient = { field: string; url: unknown; userId?: string } | { field: string; missing: string };
 
 /**
  * Where an item's request goes: the URL from the item (`urlParameter`, shown as `urlField`), or the
@@ -61,7 +62,7 @@ export async function recipientUrl(run: Run<OpenPlatformClient>, itemIndex: numb
 	const user = (await client.usersWithIds(allIds, itemIndex)).get(id);
 	if (!user) throw invalidParameter(node, 'User', `no user with the ID "${id}" in this app`, itemIndex, 'Pick the user from the list.');
 	const url = user[kind];
-	if (typeof url === 'string' && url !== '') return { field: 'User', url };
+	if (typeof url === 'string' && url !== '') return { field: 'User', url, userId: id };
 	return {
 		field: 'User',
 		missing: `${String(user.name ?? id)} has no ${kind} URL (OpenPlatform leaves it out when the user turned notifications off, or when the app may not read profiles)`,
