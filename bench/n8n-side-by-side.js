@@ -99,7 +99,7 @@ async function main() {
 		const countOf = (name) => runData[name][0].data.main[0].length;
 		const oneChat = timeOf('OneChat');
 		const http = timeOf('HTTP Request');
-		console.log(`\nn8n ${require('../scripts/n8n/install').N8N_VERSION}, ${COUNT} recipients, execution ${run.executionId} (${run.status})`);
+		console.log(`\nn8n ${install.version}, ${COUNT} recipients, execution ${run.executionId} (${run.status})`);
 		console.log(`(a) OneChat → Send to User:   ${String(oneChat).padStart(7)} ms  ${Math.round((COUNT * 1000) / oneChat).toString().padStart(6)} msg/s  (${countOf('OneChat')} items out)`);
 		console.log(`(b) HTTP Request node:        ${String(http).padStart(7)} ms  ${Math.round((COUNT * 1000) / http).toString().padStart(6)} msg/s  (${countOf('HTTP Request')} items out)`);
 		console.log(`ratio (b)/(a): ${(http / oneChat).toFixed(1)}× faster with the OneChat node (target ≥ 3×)`);

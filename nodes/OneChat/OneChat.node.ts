@@ -76,7 +76,7 @@ export class OneChat implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await answerPage(this);
+		return await answerPage(this, 'oneChatApi');
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -2,6 +2,7 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -17,7 +18,32 @@ import { properties, router, SENDING_OPERATIONS } from './resources';
 import { searchUsers } from './resources/user/pick';
 import { openPlatformService } from './transport';
 
-const nodeProperties = withToolOperations([...properties, optionsCollection(runOptions(SENDING_OPERATIONS))], {
+/**
+ * Which credential the resource needs, as an "Authentication" field: n8n's editor treats every
+ * field a credential's display options name as part of the credential (it hides it from the node's
+ * panel and resets it), so the credentials must depend on this field and not on Resource. One
+ * copy per resource group, each with its one choice, so the field follows the Resource.
+ */
+const authentication: INodeProperties[] = [
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [{ name: 'App Access Token', value: 'appToken' }],
+		default: 'appToken',
+		displayOptions: { hide: { resource: ['oauth'] } },
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [{ name: 'OAuth2 Client', value: 'oAuth2' }],
+		default: 'oAuth2',
+		displayOptions: { show: { resource: ['oauth'] } },
+	},
+];
+
+const nodeProperties = withToolOperations([...authentication, ...properties, optionsCollection(runOptions(SENDING_OPERATIONS))], {
 	notification: ['send'],
 	badge: ['increment'],
 	user: ['getMany'],
@@ -43,8 +69,8 @@ export class OpenPlatform implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { resource: ['notification', 'badge', 'user'] } } },
-			{ name: 'openPlatformOAuth2Api', required: true, testedBy: 'openPlatformOAuth2Connection', displayOptions: { show: { resource: ['oauth'] } } },
+			{ name: 'openPlatformApi', required: true, testedBy: 'openPlatformApiConnection', displayOptions: { show: { authentication: ['appToken'] } } },
+			{ name: 'openPlatformOAuth2Api', required: true, testedBy: 'openPlatformOAuth2Connection', displayOptions: { show: { authentication: ['oAuth2'] } } },
 		],
 		properties: nodeProperties,
 	};
@@ -52,7 +78,7 @@ export class OpenPlatform implements INodeType {
 	methods = { credentialTest: { openPlatformApiConnection, openPlatformOAuth2Connection }, listSearch: { searchUsers } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await answerPage(this);
+		return await answerPage(this, 'openPlatformApi');
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

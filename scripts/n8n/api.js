@@ -157,6 +157,41 @@ async function needsOwnerSetup(url) {
 	return Boolean(dataOf(result, 'GET /rest/settings').userManagement?.showSetupOnFirstLoad);
 }
 
+/** n8n's version, from the settings a signed-in user gets (1.x tells strangers fewer settings). */
+async function versionOf(url, cookie, browserId) {
+	return dataOf(await request(url, 'GET', '/rest/settings', { cookie, browserId }), 'GET /rest/settings').versionCli;
+}
+
+/**
+ * What differs between the REST APIs of the n8n versions the suites run on, written once.
+ * 2.x publishes a workflow's version (POST /:id/activate {versionId}, applied through a
+ * publication outbox) and runs the stored workflow from a named trigger. 1.x keeps `active` as a
+ * column the create call must fill, switches it with PATCH /:id {active, versionId}, and takes the
+ * workflow itself in the manual-run request.
+ */
+function dialectFor(version) {
+	const major = Number(String(version || '2').split('.')[0]);
+	if (major >= 2) {
+		return {
+			newWorkflow: (body) => body,
+			setActive: async ({ post, getWorkflow }, id, active) => {
+				const path = `/rest/workflows/${encodeURIComponent(id)}`;
+				if (!active) return post(`${path}/deactivate`, {}, `deactivate workflow ${id}`);
+				return post(`${path}/activate`, { versionId: (await getWorkflow(id)).versionId }, `activate workflow ${id}`);
+			},
+			runBody: (_workflow, start) => ({ triggerToStartFrom: { name: start } }),
+		};
+	}
+	return {
+		newWorkflow: (body) => ({ ...body, active: false }),
+		setActive: async ({ patch, getWorkflow }, id, active) => {
+			const { versionId } = await getWorkflow(id);
+			return patch(`/rest/workflows/${encodeURIComponent(id)}`, { active, versionId }, `${active ? 'activate' : 'deactivate'} workflow ${id}`);
+		},
+		runBody: (workflow, start) => ({ workflowData: workflow, triggerToStartFrom: { name: start } }),
+	};
+}
+
 /** POST /rest/owner/setup; returns a logged-in client (the answer sets the session cookie). */
 async function setupOwner({ url, owner }) {
 	const browserId = crypto.randomUUID();
@@ -166,7 +201,7 @@ async function setupOwner({ url, owner }) {
 	});
 	const cookie = cookieFrom(result.response);
 	if (!cookie) throw new N8nApiError('POST /rest/owner/setup: no n8n-auth cookie in the answer', { status: result.status });
-	return createClient({ url, cookie, browserId, user: dataOf(result, 'owner setup') });
+	return createClient({ url, cookie, browserId, user: dataOf(result, 'owner setup'), version: await versionOf(url, cookie, browserId) });
 }
 
 /** POST /rest/login; n8n allows 5 logins per minute per email. */
@@ -175,7 +210,7 @@ async function login({ url, email, password }) {
 	const result = await request(url, 'POST', '/rest/login', { browserId, body: { emailOrLdapLoginId: email, password } });
 	const cookie = cookieFrom(result.response);
 	if (!cookie) throw new N8nApiError('POST /rest/login: no n8n-auth cookie in the answer', { status: result.status });
-	return createClient({ url, cookie, browserId, user: dataOf(result, 'login') });
+	return createClient({ url, cookie, browserId, user: dataOf(result, 'login'), version: await versionOf(url, cookie, browserId) });
 }
 
 /**
@@ -209,15 +244,19 @@ function pickStartNode(workflow) {
 /** Execution states that will not change any more. */
 const FINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
-function createClient({ url, cookie, browserId, user }) {
+/** `version`: n8n's version (GET /rest/settings versionCli), which picks the REST dialect. */
+function createClient({ url, cookie, browserId, user, version }) {
 	const call = (method, path, options = {}) => request(url, method, path, { cookie, browserId, ...options });
 	// `timeoutMs`: per request, default DEFAULT_TIMEOUT_MS.
 	const get = async (path, what = `GET ${path}`, { timeoutMs } = {}) => dataOf(await call('GET', path, { timeoutMs }), what);
 	const post = async (path, body, what = `POST ${path}`, { timeoutMs } = {}) => dataOf(await call('POST', path, { body, timeoutMs }), what);
+	const patch = async (path, body, what = `PATCH ${path}`) => dataOf(await call('PATCH', path, { body }), what);
+	const dialect = dialectFor(version);
 
 	const client = {
 		url,
 		user,
+		version,
 		/** The session cookie value (`n8n-auth`) and the browser-id it is bound to, for other tools. */
 		cookie,
 		browserId,
@@ -257,7 +296,7 @@ function createClient({ url, cookie, browserId, user }) {
 			};
 			if (source.pinData) body.pinData = source.pinData;
 			if (source.meta) body.meta = source.meta;
-			const created = await post('/rest/workflows', body, `import workflow "${body.name}"`);
+			const created = await post('/rest/workflows', dialect.newWorkflow(body), `import workflow "${body.name}"`);
 			return created.id;
 		},
 
@@ -267,15 +306,14 @@ function createClient({ url, cookie, browserId, user }) {
 		},
 
 		/**
-		 * Publishes (activates) the workflow's current version: POST /rest/workflows/:id/activate
-		 * { versionId }. n8n 2.40 applies it through a publication outbox, so this then polls
-		 * GET /rest/workflows/:id/publication-status until every trigger is 'published' (webhooks
-		 * registered, triggers started); a failed trigger fails with n8n's error message.
+		 * Activates the workflow (2.x: publishes its current version). n8n 2.40 applies it through a
+		 * publication outbox, so this then polls GET /rest/workflows/:id/publication-status until
+		 * every trigger is 'published' (webhooks registered, triggers started); a failed trigger
+		 * fails with n8n's error message. Versions without that endpoint activate synchronously.
 		 */
 		async activateWorkflow(id, { timeoutMs = 30_000 } = {}) {
-			const workflow = await client.getWorkflow(id);
 			const path = `/rest/workflows/${encodeURIComponent(id)}`;
-			await post(`${path}/activate`, { versionId: workflow.versionId }, `activate workflow ${id}`);
+			await dialect.setActive({ post, patch, getWorkflow: client.getWorkflow }, id, true);
 			const deadline = Date.now() + timeoutMs;
 			let status;
 			for (;;) {
@@ -301,9 +339,8 @@ function createClient({ url, cookie, browserId, user }) {
 			}
 		},
 
-		/** POST /rest/workflows/:id/deactivate */
 		async deactivateWorkflow(id) {
-			return post(`/rest/workflows/${encodeURIComponent(id)}/deactivate`, {}, `deactivate workflow ${id}`);
+			return dialect.setActive({ post, patch, getWorkflow: client.getWorkflow }, id, false);
 		},
 
 		/**
@@ -319,8 +356,9 @@ function createClient({ url, cookie, browserId, user }) {
 		 * @returns {Promise<{ executionId: string, status?: string, execution?: object }>}
 		 */
 		async runWorkflowManually(id, { triggerName, wait = true, timeoutMs = 60_000, requestTimeoutMs, retryUnanswered, intervalMs, onUnanswered } = {}) {
-			const start = triggerName || pickStartNode(await client.getWorkflow(id));
-			const result = await post(`/rest/workflows/${encodeURIComponent(id)}/run`, { triggerToStartFrom: { name: start } }, `run workflow ${id}`, { timeoutMs: requestTimeoutMs });
+			const workflow = await client.getWorkflow(id);
+			const start = triggerName || pickStartNode(workflow);
+			const result = await post(`/rest/workflows/${encodeURIComponent(id)}/run`, dialect.runBody(workflow, start), `run workflow ${id}`, { timeoutMs: requestTimeoutMs });
 			if (!result || !result.executionId) {
 				throw new Error(`run workflow ${id} from "${start}": n8n did not start an execution (${JSON.stringify(result)}); a webhook trigger waits for a test call instead`);
 			}
@@ -458,5 +496,6 @@ module.exports = {
 	nodeOutput,
 	executionError,
 	pickStartNode,
+	dialectFor,
 	N8nApiError,
 };

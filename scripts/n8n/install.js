@@ -1,20 +1,21 @@
 'use strict';
 /**
- * Installs a real n8n (pinned version) on a pinned Node 24 into a per-machine cache:
+ * Installs a real n8n (the pinned version, or N8N_TEST_VERSION; see versions.js) on the Node release it
+ * runs on into a per-machine cache, one directory per version:
  *
  *   ${N8N_CACHE_DIR || ~/.cache/n8n-nodes-openplatform-operator-onechat}/n8n-<version>/
  *
- * The cache directory gets its own package.json (n8n, node, an override for linkedom),
+ * The cache directory gets its own package.json (n8n, node, the version's overrides),
  * `npm install --ignore-scripts`, then only the install scripts n8n needs to start:
- *   - `node`    (the npm package that ships the Node 24 binary),
- *   - `sqlite3` (n8n's default database driver; compiled against Node 24's headers).
+ *   - `node`    (the npm package that ships the Node binary),
+ *   - `sqlite3` (n8n's default database driver; compiled against that Node's headers).
  * A marker file is written only after everything succeeded; a directory without it is a
  * half-finished install and is wiped and redone. A lock directory keeps two processes
  * from installing at the same time.
  *
- * Usage as a module:  const { ensureN8n } = require('./install'); await ensureN8n({ log })
- *                     -> { n8nBin, nodeBin, dir, isolatedVm }
- * Usage as a CLI:     node scripts/n8n/install.js [--force]
+ * Usage as a module:  const { ensureN8n } = require('./install'); await ensureN8n({ log, version })
+ *                     -> { n8nBin, nodeBin, dir, isolatedVm, version, major }
+ * Usage as a CLI:     node scripts/n8n/install.js [--force] [--version <n8n version>]
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,11 +23,8 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 
 const { track, killGroup, sleep } = require('./processes');
+const { versionSpec } = require('./versions');
 
-const N8N_VERSION = '2.40.7';
-/** Exact Node 24 release from the npm package `node` (the one the project itself uses). */
-const NODE_VERSION = '24.21.0';
-const LINKEDOM_VERSION = '0.18.12';
 const MARKER = '.install-complete.json';
 /** Bounds for each step; the whole install took ~5 min when measured. */
 const NPM_INSTALL_TIMEOUT_MS = 20 * 60_000;
@@ -37,8 +35,8 @@ function cacheRoot() {
 	return process.env.N8N_CACHE_DIR || path.join(os.homedir(), '.cache', 'n8n-nodes-openplatform-operator-onechat');
 }
 
-function installDir() {
-	return path.join(cacheRoot(), `n8n-${N8N_VERSION}`);
+function installDir(spec = versionSpec()) {
+	return path.join(cacheRoot(), `n8n-${spec.version}`);
 }
 
 function paths(dir) {
@@ -132,10 +130,10 @@ async function withLock(lockDir, log, fn) {
 	}
 }
 
-function readMarker(p) {
+function readMarker(p, spec) {
 	try {
 		const marker = JSON.parse(fs.readFileSync(p.marker, 'utf8'));
-		if (marker.n8n !== N8N_VERSION || marker.node !== NODE_VERSION) return undefined;
+		if (marker.n8n !== spec.version || marker.node !== spec.node) return undefined;
 		if (!fs.existsSync(p.n8nBin) || !fs.existsSync(p.nodeBin)) return undefined;
 		return marker;
 	} catch {
@@ -143,31 +141,33 @@ function readMarker(p) {
 	}
 }
 
-function cachePackageJson() {
+function cachePackageJson(spec) {
 	return {
 		name: 'n8n-runtime-cache',
 		private: true,
-		description: `n8n ${N8N_VERSION} on Node ${NODE_VERSION}, installed by scripts/n8n/install.js of n8n-nodes-openplatform-operator-onechat`,
+		description: `n8n ${spec.version} on Node ${spec.node}, installed by scripts/n8n/install.js of n8n-nodes-openplatform-operator-onechat`,
 		dependencies: {
-			n8n: N8N_VERSION,
-			node: NODE_VERSION,
+			n8n: spec.version,
+			node: spec.node,
 		},
-		// Newer linkedom needs `cssomnom`, which the registry here does not have.
-		overrides: { linkedom: LINKEDOM_VERSION },
+		overrides: spec.overrides,
 		// npm >= 11.19 only runs dependency scripts listed here; the install runs with
 		// --ignore-scripts anyway and rebuilds these two explicitly.
 		allowScripts: { node: true, sqlite3: true },
 	};
 }
 
-async function doInstall(p, log, force) {
+async function doInstall(p, spec, log, force) {
+	const NODE_VERSION = spec.node;
+	const N8N_VERSION = spec.version;
+	const nodeMajor = spec.node.split('.')[0];
 	const started = Date.now();
 	if (fs.existsSync(p.dir)) {
 		log(force ? `--force: removing ${p.dir}` : `${p.dir} holds a half-finished install; removing it`);
 		fs.rmSync(p.dir, { recursive: true, force: true });
 	}
 	fs.mkdirSync(p.dir, { recursive: true });
-	fs.writeFileSync(path.join(p.dir, 'package.json'), `${JSON.stringify(cachePackageJson(), null, 2)}\n`);
+	fs.writeFileSync(path.join(p.dir, 'package.json'), `${JSON.stringify(cachePackageJson(spec), null, 2)}\n`);
 
 	const baseEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_yes: 'true' };
 	for (const key of Object.keys(baseEnv)) {
@@ -190,7 +190,7 @@ async function doInstall(p, log, force) {
 	log(`npm install done in ${formatMs(Date.now() - t)}`);
 
 	t = Date.now();
-	log('npm rebuild node (puts the Node 24 binary in place)');
+	log(`npm rebuild node (puts the Node ${nodeMajor} binary in place)`);
 	await run('npm', ['rebuild', 'node', '--foreground-scripts'], {
 		cwd: p.dir,
 		env: baseEnv,
@@ -204,11 +204,11 @@ async function doInstall(p, log, force) {
 	log(`Node ${nodeVersion} ready in ${formatMs(Date.now() - t)}`);
 
 	// n8n's default database (DB_TYPE=sqlite) goes through TypeORM's "sqlite-pooled" driver,
-	// which requires the `sqlite3` package: its native addon must match Node 24's ABI.
+	// which requires the `sqlite3` package: its native addon must match that Node's ABI.
 	t = Date.now();
-	log('npm rebuild sqlite3 against Node 24 headers (compiles from source, about 1.5 min)');
+	log(`npm rebuild sqlite3 against Node ${nodeMajor} headers (compiles from source, about 1.5 min)`);
 	const headersDir = fs.existsSync(path.join(p.nodeDir, 'include', 'node')) ? p.nodeDir : undefined;
-	if (headersDir === undefined) throw new Error(`Node 24 headers not found under ${p.nodeDir}/include/node`);
+	if (headersDir === undefined) throw new Error(`Node ${nodeMajor} headers not found under ${p.nodeDir}/include/node`);
 	const nativeEnv = {
 		...baseEnv,
 		PATH: `${p.nodeBinDir}${path.delimiter}${process.env.PATH || ''}`,
@@ -224,18 +224,19 @@ async function doInstall(p, log, force) {
 		log,
 		label: 'npm rebuild sqlite3',
 	});
-	// Load it with Node 24 and open an in-memory database to prove the addon works.
+	// Load it with that Node and open an in-memory database to prove the addon works.
 	const probe =
 		"const s=require('sqlite3');const db=new s.Database(':memory:');" +
 		"db.get('select sqlite_version() v',(e,r)=>{if(e){console.error(e);process.exit(1)}console.log(r.v);db.close()})";
 	const sqliteVersion = (
 		await run(p.nodeBin, ['-e', probe], { cwd: path.join(p.dir, 'node_modules', 'n8n'), env: baseEnv, timeoutMs: 60_000, log, label: 'sqlite3 probe' })
 	).trim();
-	log(`sqlite3 works on Node 24 (SQLite ${sqliteVersion}), built in ${formatMs(Date.now() - t)}`);
+	log(`sqlite3 works on Node ${nodeMajor} (SQLite ${sqliteVersion}), built in ${formatMs(Date.now() - t)}`);
 
-	// n8n's default expression engine ('vm') runs expressions in isolated-vm; 7.x ships prebuilt
+	// n8n 2.x's default expression engine ('vm') runs expressions in isolated-vm; 7.x ships prebuilt
 	// binaries for Node 24 (ABI 137), so nothing is compiled. Without it `n8n start` exits with
 	// "Could not initialize the vm expression engine"; instance.js then falls back to 'legacy'.
+	// (n8n 1.x has no such engine and does not ask for it.)
 	let isolatedVm = true;
 	try {
 		await run(p.nodeBin, ['-e', "const ivm=require('isolated-vm');const i=new ivm.Isolate({memoryLimit:16});i.dispose()"], {
@@ -245,10 +246,10 @@ async function doInstall(p, log, force) {
 			log,
 			label: 'isolated-vm probe',
 		});
-		log('isolated-vm loads on Node 24 (prebuilt binary)');
+		log(`isolated-vm loads on Node ${nodeMajor} (prebuilt binary)`);
 	} catch (error) {
 		isolatedVm = false;
-		log(`isolated-vm does not load on Node 24; n8n will use the 'legacy' expression engine (${error.message.split('\n')[0]})`);
+		log(`isolated-vm does not load on Node ${nodeMajor}; n8n will use the 'legacy' expression engine (${error.message.split('\n')[0]})`);
 	}
 
 	const n8nVersion = (
@@ -269,41 +270,44 @@ async function doInstall(p, log, force) {
 
 /**
  * Makes sure n8n is installed in the cache. Fast (one file read) when it already is.
- * @param {{ log?: (line: string) => void, force?: boolean }} [options]
- * @returns {Promise<{ n8nBin: string, nodeBin: string, dir: string, isolatedVm: boolean }>}
+ * @param {{ log?: (line: string) => void, force?: boolean, version?: string }} [options]
+ * @returns {Promise<{ n8nBin: string, nodeBin: string, dir: string, isolatedVm: boolean, version: string, major: number }>}
  */
 async function ensureN8n(options = {}) {
 	const log = options.log || ((line) => console.log(`[n8n install] ${line}`));
 	const started = Date.now();
-	const p = paths(installDir());
+	const spec = versionSpec(options.version);
+	const p = paths(installDir(spec));
 	const result = () => {
-		const marker = readMarker(p);
+		const marker = readMarker(p, spec);
 		if (!marker) throw new Error(`n8n install in ${p.dir} has no valid ${MARKER}`);
-		return { n8nBin: p.n8nBin, nodeBin: p.nodeBin, dir: p.dir, isolatedVm: marker.isolatedVm !== false };
+		return { n8nBin: p.n8nBin, nodeBin: p.nodeBin, dir: p.dir, isolatedVm: marker.isolatedVm !== false, version: spec.version, major: spec.major };
 	};
 
-	if (!options.force && readMarker(p)) {
-		log(`n8n ${N8N_VERSION} already installed in ${p.dir} (checked in ${Date.now() - started} ms)`);
+	if (!options.force && readMarker(p, spec)) {
+		log(`n8n ${spec.version} already installed in ${p.dir} (checked in ${Date.now() - started} ms)`);
 		return result();
 	}
 	fs.mkdirSync(cacheRoot(), { recursive: true });
-	await withLock(path.join(cacheRoot(), `n8n-${N8N_VERSION}.lock`), log, async () => {
+	await withLock(path.join(cacheRoot(), `n8n-${spec.version}.lock`), log, async () => {
 		// Someone else may have finished while we waited for the lock.
-		if (!options.force && readMarker(p)) {
-			log(`n8n ${N8N_VERSION} was installed by another process meanwhile`);
+		if (!options.force && readMarker(p, spec)) {
+			log(`n8n ${spec.version} was installed by another process meanwhile`);
 			return;
 		}
-		await doInstall(p, log, options.force);
+		await doInstall(p, spec, log, options.force);
 	});
 	return result();
 }
 
-module.exports = { ensureN8n, installDir, N8N_VERSION, NODE_VERSION };
+module.exports = { ensureN8n, installDir };
 
 if (require.main === module) {
 	const force = process.argv.includes('--force');
+	const versionAt = process.argv.indexOf('--version');
+	const version = versionAt > 0 ? process.argv[versionAt + 1] : undefined;
 	const started = Date.now();
-	ensureN8n({ force }).then(
+	ensureN8n({ force, version }).then(
 		(result) => {
 			console.log(`[n8n install] total ${formatMs(Date.now() - started)}`);
 			console.log(JSON.stringify(result, null, 2));

@@ -34,6 +34,7 @@ const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 
 const { ensureN8n } = require('./install');
+const { versionSpec } = require('./versions');
 const { freePorts } = require('./ports');
 const { track, stopGroup, groupAlive, killAllNow, sleep } = require('./processes');
 
@@ -274,8 +275,8 @@ async function startOnce(options) {
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
 		// The MCP registry module fetches https://api.n8n.io/api/mcp-servers at startup (and logs a
-		// stack trace when offline); nothing here uses it.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// stack trace when offline); nothing here uses it. (1.x has no such module and refuses the name.)
+		...(versionSpec(install.version).knowsModule('mcp-registry') ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 		// Task runners cannot be switched off in n8n 2.x; in the default 'internal' mode n8n starts
 		// the JS runner as its own child. Each instance gets its own broker port so several
 		// instances can run side by side (the default 5679 would collide).

@@ -20,7 +20,7 @@ module.exports = async function globalSetup() {
 	const booted = Date.now();
 	log(`n8n ready at ${n8n.url}: install check ${((installedAt - started) / 1000).toFixed(1)} s, boot ${((booted - installedAt) / 1000).toFixed(1)} s`);
 	const stateFile = path.join(os.tmpdir(), `n8n-e2e-${process.pid}.json`);
-	fs.writeFileSync(stateFile, JSON.stringify({ url: n8n.url, logFile: n8n.logFile, owner: OWNER, cookie: client.cookie, browserId: client.browserId, user: client.user }));
+	fs.writeFileSync(stateFile, JSON.stringify({ url: n8n.url, logFile: n8n.logFile, owner: OWNER, cookie: client.cookie, browserId: client.browserId, user: client.user, version: client.version }));
 	process.env.N8N_E2E_STATE = stateFile;
 	globalThis.__n8nE2E = { n8n, stateFile };
 };

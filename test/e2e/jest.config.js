@@ -1,5 +1,6 @@
 /**
- * End-to-end tests against a real n8n 2.40.7 with this package installed (see scripts/n8n/).
+ * End-to-end tests against a real n8n with this package installed (see scripts/n8n/): the pinned
+ * version, or N8N_TEST_VERSION (scripts/n8n/versions.js; the compatibility layer runs them all).
  * One n8n for the whole run (globalSetup); each suite starts the simulators it needs in-process.
  */
 module.exports = {

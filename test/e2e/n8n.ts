@@ -11,6 +11,7 @@ export interface Execution {
 
 export interface N8nClient {
 	url: string;
+	version?: string;
 	createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string>;
 	importWorkflow(json: object | string, credentialIdMap?: Record<string, string>, options?: { name?: string }): Promise<string>;
 	activateWorkflow(id: string): Promise<void>;
@@ -26,7 +27,7 @@ export interface N8nClient {
 }
 
 interface ApiModule {
-	createClient(options: { url: string; cookie: string; browserId: string; user: unknown }): N8nClient;
+	createClient(options: { url: string; cookie: string; browserId: string; user: unknown; version?: string }): N8nClient;
 	nodeOutput(execution: Execution, nodeName: string): Array<Record<string, unknown>> | undefined;
 	executionError(execution: Execution): { message: string } | undefined;
 }
@@ -57,6 +58,8 @@ export interface E2EState {
 	cookie: string;
 	browserId: string;
 	user: unknown;
+	/** n8n's version, which picks the REST dialect (scripts/n8n/api.js dialectFor). */
+	version?: string;
 }
 
 /** The n8n that globalSetup started, and a logged-in client for it. */

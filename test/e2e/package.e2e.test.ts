@@ -2,8 +2,9 @@ import { connect } from './n8n';
 
 const PACKAGE = 'n8n-nodes-openplatform-operator-onechat';
 
-describe('the package inside a real n8n 2.40.7', () => {
-	const { client } = connect();
+const { client, state } = connect();
+
+describe(`the package inside a real n8n ${state.version ?? ''}`, () => {
 
 	it('loads all six nodes under the package name', async () => {
 		const types = await client.nodeTypes();

@@ -82,7 +82,7 @@ describe('answering Send and Wait for Response in Chromium', () => {
 			client,
 			{
 				type: 'openPlatform',
-				parameters: { resource: 'notification', operation: 'sendAndWait', recipient: 'user', user: { __rl: true, mode: 'id', value: 'u2' }, body: 'Your leave request', responseType: 'customForm', formFields },
+				parameters: { resource: 'notification', operation: 'sendAndWait', recipient: 'user', user: { __rl: true, mode: 'id', value: 'u2' }, body: 'Your leave request', responseType: 'form', formFields },
 				credentials: { openPlatformApi: credentials.openPlatformApi },
 			},
 			() => platform.notifications.find((entry) => entry.userId === 'u2')?.body,

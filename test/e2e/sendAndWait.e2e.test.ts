@@ -82,7 +82,7 @@ describe('OneChat → Send and Wait for Response in n8n', () => {
 	it('custom form to a group: a bad answer is refused field by field, a good one resumes with the fields by label', async () => {
 		const group = 'managers@muc.wait.onechat.test';
 		const formFields = { values: [{ fieldLabel: 'Refund', fieldType: 'dropdown', choices: 'Full, Half, None', requiredField: true }, { fieldLabel: 'Amount', fieldType: 'number' }] };
-		const { executionId, message } = await askBoss({ sendTo: 'group', jid: group, responseType: 'customForm', formFields, waitOptions: { linkLabel: 'Decide here' } });
+		const { executionId, message } = await askBoss({ sendTo: 'group', jid: group, responseType: 'form', formFields, waitOptions: { linkLabel: 'Decide here' } });
 		const link = linkAfter(message, 'Decide here');
 		const refused = await answer(link, { 'field-0': 'Double', 'field-1': 'lots' });
 		expect(refused.status).toBe(400);
@@ -115,7 +115,7 @@ describe('OpenPlatform → Notification → Send and Wait for Response in n8n', 
 			() => platform.notifications.find((entry) => entry.userId === 'u2')?.body,
 		);
 		const no = markdownLink(message, 'No');
-		expect(no).toMatch(/^http\S+approved=false&sentTo=user%3Au2&signature=/);
+		expect(no).toMatch(/^http\S+approved=false&sentTo=user%3Au2&seal=[\w-]+&signature=/);
 		expect((await answer(no)).status).toBe(200);
 		expect(await answered(executionId)).toEqual([{ approved: false, respondedAt: expect.any(String), sentTo: { type: 'user', id: 'u2' }, timedOut: false }]);
 	});

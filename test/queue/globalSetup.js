@@ -30,6 +30,7 @@ module.exports = async function globalSetup() {
 			cookie: client.cookie,
 			browserId: client.browserId,
 			user: client.user,
+			version: client.version,
 		}),
 	);
 	process.env.N8N_E2E_STATE = stateFile;

@@ -3,6 +3,7 @@ import type { IDataObject, IWebhookDescription, IWebhookFunctions, IWebhookRespo
 import { z } from '../vendor';
 import { formFieldsSchema, formHtml, parseFormAnswer, type FormField } from './form';
 import { confirmApproval, page, RECORDED, textForm } from './pages';
+import { sealIsValid } from './seal';
 
 /**
  * The answering half of "Send and Wait for Response": the pages behind the links, served through
@@ -33,6 +34,7 @@ const linkQuery = z
 		approved: z.enum(['true', 'false']).optional(),
 		respond: z.enum(['text', 'form']).optional(),
 		sentTo: z.string().regex(/^(user|group):.+/).optional(),
+		seal: z.string().optional(),
 	})
 	.refine((query) => (query.approved === undefined) !== (query.respond === undefined));
 
@@ -44,11 +46,17 @@ interface PageResponse {
 	end(body?: string): void;
 }
 
-export async function answerPage(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+/** `credentialType`: the node's credential, whose secrets seal the links (seal.ts). */
+export async function answerPage(context: IWebhookFunctions, credentialType: string): Promise<IWebhookResponseData> {
 	const response = context.getResponseObject() as unknown as PageResponse;
-	const link = linkQuery.safeParse(context.getQueryData());
+	const query = context.getQueryData() as IDataObject;
+	const link = linkQuery.safeParse(query);
 	if (!link.success) return send(response, 400, page('Not an answer link', 'This link carries no answer. Open the link in the message again.'));
-	const posted = context.getRequestObject().method === 'POST';
+	const request = context.getRequestObject();
+	if (!sealIsValid(await context.getCredentials(credentialType), request.originalUrl ?? request.url, context.getNode().id, query)) {
+		return send(response, 401, page('This link was changed', 'This link is not the one that was sent. Open the link in the message again.'));
+	}
+	const posted = request.method === 'POST';
 	const body = (posted ? context.getBodyData() : {}) as IDataObject;
 	const { approved, respond, sentTo } = link.data;
 	const recorded = (answer: IDataObject, title = 'Thank you'): IWebhookResponseData => ({

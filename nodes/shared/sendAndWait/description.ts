@@ -28,7 +28,8 @@ export function sendAndWaitFields(show: Show): INodeProperties[] {
 			options: [
 				{ name: 'Approval', value: 'approval', description: 'Links to approve (and to decline), each confirmed with one button' },
 				{ name: 'Free Text', value: 'freeText', description: 'A link to a page with a text box' },
-				{ name: 'Custom Form', value: 'customForm', description: 'A link to a page with the form fields defined below' },
+				// Not n8n's own value 'customForm': n8n 2.41 expects n8n's multipart form for that one.
+				{ name: 'Custom Form', value: 'form', description: 'A link to a page with the form fields defined below' },
 			],
 			default: 'approval',
 			displayOptions: show,
@@ -62,7 +63,7 @@ export function sendAndWaitFields(show: Show): INodeProperties[] {
 			placeholder: 'Add form field',
 			typeOptions: { multipleValues: true, sortable: true },
 			default: {},
-			displayOptions: withResponse(show, 'customForm'),
+			displayOptions: withResponse(show, 'form'),
 			options: [
 				{
 					displayName: 'Field',

@@ -1,8 +1,9 @@
-import { WAIT_INDEFINITELY, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { WAIT_INDEFINITELY, type ICredentialDataDecryptedObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { invalidParameter, parseParameters } from '../errors';
 import { z } from '../vendor';
 import { formFieldsSchema } from './form';
+import { SEAL_PARAMETER, sealFor } from './seal';
 
 /**
  * The sending half of "Send and Wait for Response", shared by OneChat and OpenPlatform: the
@@ -32,7 +33,7 @@ const limitSchema = z.discriminatedUnion('limitType', [
 
 const settingsSchema = z
 	.object({
-		responseType: z.enum(['approval', 'freeText', 'customForm']),
+		responseType: z.enum(['approval', 'freeText', 'form']),
 		approvalOptions: z
 			.object({ approvalType: z.enum(['single', 'double']).default('double'), approveLabel: label('Approve'), declineLabel: label('Decline') })
 			.default({}),
@@ -42,7 +43,7 @@ const settingsSchema = z
 			.default({}),
 	})
 	.superRefine((settings, problems) => {
-		if (settings.responseType !== 'customForm') return;
+		if (settings.responseType !== 'form') return;
 		const fields = formFieldsSchema.safeParse(settings.formFields.values);
 		if (!fields.success) problems.addIssue({ ...fields.error.issues[0], path: ['formFields', ...fields.error.issues[0].path] });
 	});
@@ -76,9 +77,15 @@ export function readSendAndWait(context: IExecuteFunctions): SendAndWaitSettings
 	return { ...settings, waitTill };
 }
 
-/** The links of the message, each signed by n8n for this execution and this node. */
-export function answerLinks(context: IExecuteFunctions, settings: SendAndWaitSettings, sentTo: SentTo | undefined): AnswerLink[] {
-	const link = (query: Record<string, string>) => context.getSignedResumeUrl(sentTo ? { ...query, sentTo: `${sentTo.type}:${sentTo.id}` } : query);
+/**
+ * The links of the message, each for this execution and this node, sealed with the node's
+ * `credentials` (seal.ts) and signed by n8n.
+ */
+export function answerLinks(context: IExecuteFunctions, settings: SendAndWaitSettings, sentTo: SentTo | undefined, credentials: ICredentialDataDecryptedObject): AnswerLink[] {
+	const link = (answer: Record<string, string>) => {
+		const query = sentTo ? { ...answer, sentTo: `${sentTo.type}:${sentTo.id}` } : answer;
+		return context.getSignedResumeUrl({ ...query, [SEAL_PARAMETER]: sealFor(credentials, context.getExecutionId(), context.getNode().id, query) });
+	};
 	if (settings.responseType !== 'approval') {
 		return [{ label: settings.waitOptions.linkLabel, url: link({ respond: settings.responseType === 'freeText' ? 'text' : 'form' }) }];
 	}

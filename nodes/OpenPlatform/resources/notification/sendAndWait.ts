@@ -31,7 +31,7 @@ export const sendNotificationAndWait: FirstItemOperation<OpenPlatformClient> = {
 		const message = readNotification(run, 0);
 		// The picked user's ID is known; a URL from the item names nobody the node can vouch for.
 		const sentTo = recipient.userId ? { type: 'user' as const, id: recipient.userId } : undefined;
-		const links = answerLinks(context, settings, sentTo).map((link) => `[${linkText(link.label)}](${link.url})`);
+		const links = answerLinks(context, settings, sentTo, await context.getCredentials('openPlatformApi')).map((link) => `[${linkText(link.label)}](${link.url})`);
 		const body = [message.body, '', links.join(' · '), ...(settings.waitOptions.appendAttribution ? ['', `_${ATTRIBUTION}_`] : [])].join('\n');
 		if (body.length > MAX_LENGTH) {
 			const room = MAX_LENGTH - (body.length - message.body.length);

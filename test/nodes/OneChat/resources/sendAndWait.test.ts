@@ -13,7 +13,7 @@ beforeEach(() => simulator.clearLog());
 
 const ask = { resource: 'message', operation: 'sendAndWait', sendTo: 'user', jid: 'boss@onechat.test', message: 'Refund order A-7?' };
 const sentMessages = () => simulator.log.filter((entry) => entry.delivered).map((entry) => ({ endpoint: entry.endpoint, jid: entry.body?.jid, message: String(entry.body?.message) }));
-const link = (name: string) => `http://localhost:5678/webhook-waiting/[0-9a-f-]+/[^?]+\\?${name}&signature=[0-9a-f]{64}`;
+const link = (name: string) => `http://localhost:5678/webhook-waiting/[0-9a-f-]+/[^?]+\\?${name}&seal=[\\w-]{43}&signature=[0-9a-f]{64}`;
 
 describe('OneChat → Send and Wait for Response (engine)', () => {
 	it('sends the first item\'s message once, with signed approval links naming the recipient, and waits without a limit', async () => {
@@ -60,9 +60,9 @@ describe('OneChat → Send and Wait for Response (engine)', () => {
 		[{ waitOptions: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: '2020-01-01T00:00:00Z' } } } }, /^Invalid "Limit Wait Time": 2020-01-01T00:00:00.000Z is in the past/],
 		[{ waitOptions: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: 'next week' } } } }, /^Invalid "Options": is not a date and time/],
 		[{ waitOptions: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 0, resumeUnit: 'hours' } } } }, /^Invalid "Options": must be more than 0/],
-		[{ responseType: 'customForm' }, /^Invalid "Form Fields": has no fields: add at least one/],
-		[{ responseType: 'customForm', formFields: { values: [{ fieldLabel: 'Kind', fieldType: 'dropdown', choices: ' , ' }] } }, /^Invalid "Form Fields": is a dropdown without choices/],
-		[{ responseType: 'customForm', formFields: { values: [{ fieldLabel: 'A' }, { fieldLabel: 'A' }] } }, /^Invalid "Form Fields": has the label "A" twice/],
+		[{ responseType: 'form' }, /^Invalid "Form Fields": has no fields: add at least one/],
+		[{ responseType: 'form', formFields: { values: [{ fieldLabel: 'Kind', fieldType: 'dropdown', choices: ' , ' }] } }, /^Invalid "Form Fields": is a dropdown without choices/],
+		[{ responseType: 'form', formFields: { values: [{ fieldLabel: 'A' }, { fieldLabel: 'A' }] } }, /^Invalid "Form Fields": has the label "A" twice/],
 		[{ approvalOptions: { approveLabel: '  ' } }, /^Invalid "Approval Options": is empty/],
 	])('refuses bad settings before sending anything (%j)', async (settings, message) => {
 		const result = await runOneChat(simulator, { ...ask, ...settings });

@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 const ask = { resource: 'notification', operation: 'sendAndWait', recipient: 'user', user: { __rl: true, mode: 'id', value: 'u2' }, type: 2, body: 'Approve **Ben**\'s leave?' };
-const link = (answer: string) => `\\(http://localhost:5678/webhook-waiting/[0-9a-f-]+/[^?]+\\?${answer}&signature=[0-9a-f]{64}\\)`;
+const link = (answer: string) => `\\(http://localhost:5678/webhook-waiting/[0-9a-f-]+/[^?]+\\?${answer}&seal=[\\w-]{43}&signature=[0-9a-f]{64}\\)`;
 
 describe('OpenPlatform → Notification → Send and Wait for Response (engine)', () => {
 	it('notifies the picked user once, the markdown body ending with the signed links, and waits', async () => {
