@@ -20,6 +20,8 @@ class SummaryReporter {
 			passed: results.numPassedTests,
 			failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
 			skipped: results.numPendingTests + results.numTodoTests,
+			// From jest's start to the end of the last test: set-up (n8n install and boot) included.
+			seconds: Math.round((Date.now() - results.startTime) / 1000),
 		};
 		const layers = { ...read(), [layer]: counts };
 		fs.mkdirSync(path.dirname(SUMMARY), { recursive: true });
@@ -29,13 +31,16 @@ class SummaryReporter {
 }
 
 function line(name, c) {
-	return `${name}: ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+	const time = c.seconds === undefined ? '' : ` (${(c.seconds / 60).toFixed(1)} min)`;
+	return `${name}: ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}${time}`;
 }
 
 if (require.main === module && process.argv.includes('--reset')) fs.rmSync(SUMMARY, { force: true });
 if (require.main === module && process.argv.includes('--total')) {
 	const total = { passed: 0, failed: 0, skipped: 0 };
-	for (const c of Object.values(read())) for (const key of Object.keys(total)) total[key] += c[key];
+	const layers = read();
+	for (const c of Object.values(layers)) for (const key of Object.keys(total)) total[key] += c[key];
+	for (const [name, c] of Object.entries(layers)) process.stdout.write(`  ${line(name, c)}\n`);
 	process.stdout.write(`${line('tests', total)}\n`);
 	if (total.failed > 0 || total.passed === 0) process.exitCode = 1;
 }

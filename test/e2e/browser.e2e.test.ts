@@ -69,12 +69,16 @@ describe('the package in the n8n editor (headless Chromium)', () => {
 		if (!trigger) {
 			await page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${name}$`) }).first().click();
 		}
-		// n8n 2.x lists a trigger with its description; 1.x by its own name, or only under its app.
+		// n8n 2.x lists a trigger with its description; 1.x by its own name, or only under its app,
+		// whose page then starts with the trigger's description.
 		const items = page.locator('[data-test-id="item-iterator-item"]');
 		const byDescription = items.filter({ hasText: description });
-		const item = trigger ? byDescription.or(items.filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) })) : byDescription;
+		let item = trigger ? byDescription.or(items.filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) })) : byDescription;
 		const shown = await item.first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
-		if (trigger && !shown) await page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${search}$`) }).first().click();
+		if (trigger && !shown) {
+			await page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${search}$`) }).first().click();
+			item = page.getByText(description);
+		}
 		await item.first().waitFor({ state: 'visible', timeout: 15_000 }).finally(async () => {
 			await page.screenshot({ path: join(ARTIFACTS, `node-${fileName(name)}.png`) });
 		});

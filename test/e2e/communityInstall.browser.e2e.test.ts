@@ -138,7 +138,9 @@ async function newWorkflowWithManualTrigger(): Promise<void> {
 	await page.locator('[data-test-id="node-creator-search-bar"]').waitFor({ state: 'visible' });
 	// The panel opens with its search field focused.
 	await page.keyboard.type('Manual');
-	await page.locator('[data-test-id="item-iterator-item"]', { hasText: /Trigger manually/ }).first().click();
+	const manual = page.locator('[data-test-id="item-iterator-item"]', { hasText: /Trigger manually|Manual Trigger/ }).first();
+	await manual.waitFor({ timeout: 15_000 }).finally(async () => await shot('manual-trigger'));
+	await manual.click();
 }
 
 /** The nodes panel's "+", the app found by name, one of its actions: the node's panel opens. */
@@ -155,7 +157,8 @@ async function addAction(app: string, action: string): Promise<void> {
 
 /** Closes the node's panel, presses "Execute workflow", opens the node again: its output panel's text. */
 async function executeWorkflowAndOpen(nodeTitle: string, itemCount: string): Promise<string> {
-	await page.click('[data-test-id="ndv-close-button"]');
+	// 2.x closes the node's panel with ×, 1.x with "Back to canvas".
+	await page.locator('[data-test-id="ndv-close-button"], [data-test-id="back-to-canvas"]').first().click();
 	await page.click('[data-test-id="execute-workflow-button"]');
 	const node = page.locator('[data-test-id="canvas-node"]', { hasText: nodeTitle });
 	// n8n marks a node that ran successfully with a check mark and its item count on the canvas.
