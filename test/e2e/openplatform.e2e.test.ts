@@ -174,7 +174,8 @@ describe('examples/openplatform-notify-user.json in n8n', () => {
 			body: {
 				path: 'user',
 				nodeTypeAndVersion: { name: 'n8n-nodes-openplatform-operator-onechat.openPlatform', version: 1 },
-				currentNodeParameters: { resource: 'notification', operation: 'send', recipient: 'user', user: { __rl: true, mode: 'list', value: '' } },
+				// The node's parameters as the editor sends them: defaults resolved, Authentication included.
+				currentNodeParameters: { authentication: 'appToken', resource: 'notification', operation: 'send', recipient: 'user', user: { __rl: true, mode: 'list', value: '' } },
 				methodName: 'searchUsers',
 				credentials: { openPlatformApi: { id: credentials.openPlatformApi, name: 'OpenPlatform (e2e)' } },
 				filter: 'ben',
