@@ -34,6 +34,8 @@ export interface Run<Client> {
 	node: INode;
 	params: ParameterReader;
 	client: Client;
+	/** The decrypted credential the client was made with (never output). */
+	credentials: ICredentialDataDecryptedObject;
 	settings: RunSettings;
 	/** Runs `worker` over `count` indexes within one item, with the run's concurrency and Stop. */
 	fanOut<R>(count: number, worker: (index: number) => Promise<R>, shouldStop?: () => boolean): Promise<Array<R | undefined>>;
@@ -91,11 +93,12 @@ async function openRun<Client>(context: IExecuteFunctions, service: Service<Clie
 	// n8n 1.x before the cancel signal existed has no getExecutionCancelSignal.
 	const signal = context.getExecutionCancelSignal?.();
 	const controls: RunControls = { signal, pacer: new Pacer(settings.maxPerSecond) };
-	const client = service.connect({ node, credentials: await context.getCredentials(credentialType), credentialType, tuning: settings.tuning, controls });
+	const credentials = await context.getCredentials(credentialType);
+	const client = service.connect({ node, credentials, credentialType, tuning: settings.tuning, controls });
 	const stopped = () => signal?.aborted === true;
 	const fanOut: Run<Client>['fanOut'] = async (count, worker, shouldStop) =>
 		await mapConcurrent(count, settings.concurrency, worker, () => stopped() || shouldStop?.() === true);
-	const run: Run<Client> = { context, node, params: new ParameterReader(context), client, settings, fanOut };
+	const run: Run<Client> = { context, node, params: new ParameterReader(context), client, credentials, settings, fanOut };
 	return { run, stopped };
 }
 

@@ -300,7 +300,7 @@ async function ensureN8n(options = {}) {
 	return result();
 }
 
-module.exports = { ensureN8n, installDir };
+module.exports = { ensureN8n, installDir, cacheRoot };
 
 if (require.main === module) {
 	const force = process.argv.includes('--force');

@@ -249,6 +249,7 @@ async function startOnce(options) {
 	}
 
 	const encryptionKey = encryptionKeyFor(n8nFolder, extraEnv.N8N_ENCRYPTION_KEY);
+	const { disabledModules } = versionSpec(install.version);
 	const url = `http://localhost:${port}`;
 	const env = {
 		// A clean environment: only what a shell would pass, not the npm_* of an outer `npm run`.
@@ -274,9 +275,8 @@ async function startOnce(options) {
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		// The MCP registry module fetches https://api.n8n.io/api/mcp-servers at startup (and logs a
-		// stack trace when offline); nothing here uses it. (1.x has no such module and refuses the name.)
-		...(versionSpec(install.version).knowsModule('mcp-registry') ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		// n8n modules nothing here uses (versions.js says which, per version).
+		...(disabledModules ? { N8N_DISABLED_MODULES: disabledModules } : {}),
 		// Task runners cannot be switched off in n8n 2.x; in the default 'internal' mode n8n starts
 		// the JS runner as its own child. Each instance gets its own broker port so several
 		// instances can run side by side (the default 5679 would collide).

@@ -16,6 +16,7 @@ const path = require('node:path');
 const { spawn, execFile } = require('node:child_process');
 const { promisify } = require('node:util');
 
+const { cacheRoot } = require('./install');
 const { freePort } = require('./ports');
 const { track, stopGroup, sleep } = require('./processes');
 
@@ -24,8 +25,7 @@ const PACKAGE = 'n8n-nodes-openplatform-operator-onechat';
 const START_TIMEOUT_MS = 60_000;
 
 function cacheDir() {
-	const root = process.env.N8N_CACHE_DIR || path.join(os.homedir(), '.cache', 'n8n-nodes-openplatform-operator-onechat');
-	return path.join(root, `verdaccio-${VERDACCIO_VERSION}`);
+	return path.join(cacheRoot(), `verdaccio-${VERDACCIO_VERSION}`);
 }
 
 /** npm without the settings of an outer `npm run` (prefix, registry of the project, …). */

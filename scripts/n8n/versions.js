@@ -28,18 +28,22 @@ const VERSIONS = {
 		node: '22.23.3',
 		overrides: { xlsx: '0.18.5' },
 		// 1.x knows no mcp-registry module and refuses to start when it is named.
-		knowsModule: () => false,
+		disabledModules: '',
 	},
 };
 
 /** The versions the compatibility layer runs the end-to-end suite on, besides the pinned one. */
 const COMPATIBILITY = ['1.123.81', '2.41.1'];
 
-/** @returns {{ version: string, node: string, overrides: Record<string, string>, major: number, knowsModule: (name: string) => boolean }} */
+/**
+ * `disabledModules`: N8N_DISABLED_MODULES for this version. By default the MCP registry module,
+ * which fetches https://api.n8n.io/api/mcp-servers at startup and logs a stack trace offline.
+ * @returns {{ version: string, node: string, overrides: Record<string, string>, major: number, disabledModules: string }}
+ */
 function versionSpec(version = process.env.N8N_TEST_VERSION || PINNED) {
 	const spec = VERSIONS[version];
 	if (!spec) throw new Error(`n8n ${version} is not one of the tested versions (${Object.keys(VERSIONS).join(', ')}); add it to scripts/n8n/versions.js`);
-	return { knowsModule: () => true, ...spec, version, major: Number(version.split('.')[0]) };
+	return { disabledModules: 'mcp-registry', ...spec, version, major: Number(version.split('.')[0]) };
 }
 
 module.exports = { PINNED, COMPATIBILITY, VERSIONS, versionSpec };

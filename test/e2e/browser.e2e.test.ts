@@ -1,16 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
+import { ARTIFACTS, launchChromium, signIn } from './chromium';
 import { connect } from './n8n';
 
 /**
  * The editor as a person sees it, in Debian's headless Chromium: every node of the package in the
  * nodes panel, every credential form with its fields. Screenshots go to test-artifacts/browser/.
  */
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Triggers are found by their description (n8n lists a trigger named "<App> Trigger" under
 // "<App>"); action nodes by opening the app and finding one of their actions.
@@ -40,22 +38,14 @@ describe('the package in the n8n editor (headless Chromium)', () => {
 	let workflowWithTrigger: string;
 
 	beforeAll(async () => {
-		mkdirSync(ARTIFACTS, { recursive: true });
 		workflowWithTrigger = await client.importWorkflow({
 			name: 'Browser check',
 			nodes: [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
 			connections: {},
 		});
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-		await page.goto(`${state.url}/signin`);
-		await page.fill('input[name="emailOrLdapLoginId"]', state.owner.email);
-		await page.fill('input[name="password"]', state.owner.password);
-		await page.click('[data-test-id="form-submit-button"]');
-		await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+		await signIn(page, state.url, state.owner);
 	});
 	afterAll(async () => await browser?.close());
 

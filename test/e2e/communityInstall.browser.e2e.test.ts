@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { startOneChatSimulator, type OneChatSimulator } from '../simulators/onechat';
 import { DEFAULT_USERS, startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
+import { ARTIFACTS, launchChromium, signIn } from './chromium';
 import type { N8nClient } from './n8n';
 
 /**
@@ -35,8 +36,6 @@ const { bootstrap, request } = require('../../scripts/n8n/api') as {
 	request(url: string, method: string, path: string, options: { body?: unknown; browserId?: string }): Promise<{ status: number }>;
 };
 
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OWNER = { email: 'installer@example.com', password: 'Install-Passw0rd!', firstName: 'Ina', lastName: 'Staller' };
 const log = (line: string) => process.stdout.write(`[community install] ${line}\n`);
 
@@ -52,7 +51,6 @@ let version: string;
 const shot = async (name: string) => await page.screenshot({ path: join(ARTIFACTS, `community-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`) });
 
 beforeAll(async () => {
-	mkdirSync(ARTIFACTS, { recursive: true });
 	registry = await startRegistry({ log });
 	const packDir = mkdtempSync(join(tmpdir(), 'package-tarball-'));
 	execFileSync('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], { cwd: join(__dirname, '..', '..'), stdio: 'ignore' });
@@ -67,13 +65,9 @@ beforeAll(async () => {
 	expect(licensed.status).toBe(200);
 	simulator = await startOneChatSimulator({ apiKey: 'ui-built-key' });
 	platform = await startOpenPlatformSimulator();
-	browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
+	browser = await launchChromium();
 	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-	await page.goto(`${n8n.url}/signin`);
-	await page.fill('input[name="emailOrLdapLoginId"]', OWNER.email);
-	await page.fill('input[name="password"]', OWNER.password);
-	await page.click('[data-test-id="form-submit-button"]');
-	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+	await signIn(page, n8n.url, OWNER);
 }, 300_000);
 
 afterAll(async () => {

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { startOneChatSimulator, type OneChatSimulator } from '../simulators/onechat';
 import { startOpenPlatformSimulator, type OpenPlatformSimulator } from '../simulators/openplatform';
+import { ARTIFACTS, launchChromium } from './chromium';
 import { connect, executionError, nodeOutput } from './n8n';
 import { linkAfter, markdownLink, startWaiting } from './waiting';
 
@@ -13,8 +13,6 @@ import { linkAfter, markdownLink, startWaiting } from './waiting';
  * the message that reached the simulator is opened, the button clicked or the form filled, and
  * the execution is seen resuming with the answer. Screenshots go to test-artifacts/browser/.
  */
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const { client } = connect();
 let browser: Browser;
@@ -24,14 +22,13 @@ let platform: OpenPlatformSimulator;
 let credentials: { oneChatApi: string; openPlatformApi: string };
 
 beforeAll(async () => {
-	mkdirSync(ARTIFACTS, { recursive: true });
 	oneChat = await startOneChatSimulator({ apiKey: 'browser-wait-key' });
 	platform = await startOpenPlatformSimulator();
 	credentials = {
 		oneChatApi: await client.createCredential('oneChatApi', 'OneChat (browser)', { baseUrl: oneChat.baseUrl, apiKey: 'browser-wait-key' }),
 		openPlatformApi: await client.createCredential('openPlatformApi', 'OpenPlatform (browser)', { url: platform.baseUrl, accessToken: platform.appToken('u1'), n8nProcesses: 1 }),
 	};
-	browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
+	browser = await launchChromium();
 	page = await browser.newPage({ viewport: { width: 420, height: 800 } });
 });
 afterAll(async () => {

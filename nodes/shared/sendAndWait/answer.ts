@@ -1,7 +1,9 @@
 import type { IDataObject, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { DEFAULT_MAX_BODY_KB } from '../defaults';
 import { z } from '../vendor';
-import { formFieldsSchema, formHtml, parseFormAnswer, type FormField } from './form';
+import { webhookCall } from '../webhook';
+import { formFieldsSchema, formHtml, MAX_TEXT, parseFormAnswer, type FormField } from './form';
 import { confirmApproval, page, RECORDED, textForm } from './pages';
 import { sealIsValid } from './seal';
 
@@ -26,8 +28,6 @@ export const SEND_AND_WAIT_WEBHOOKS: IWebhookDescription[] = (['GET', 'POST'] as
 	isFullPath: true,
 }));
 
-const MAX_TEXT = 4000;
-
 /** The link's own query, signed by n8n: which answer it asks for, and who it was sent to. */
 const linkQuery = z
 	.object({
@@ -40,21 +40,17 @@ const linkQuery = z
 
 const answerText = z.string({ required_error: 'is empty', invalid_type_error: 'is empty' }).trim().min(1, 'is empty').max(MAX_TEXT, `is longer than ${MAX_TEXT.toLocaleString('en')} characters`);
 
-interface PageResponse {
-	status(code: number): PageResponse;
-	setHeader(name: string, value: string): void;
-	end(body?: string): void;
-}
-
 /** `credentialType`: the node's credential, whose secrets seal the links (seal.ts). */
 export async function answerPage(context: IWebhookFunctions, credentialType: string): Promise<IWebhookResponseData> {
-	const response = context.getResponseObject() as unknown as PageResponse;
+	// Pages that record nothing are written here; a recorded answer's page is n8n's webhookResponse.
+	const call = webhookCall(context, DEFAULT_MAX_BODY_KB);
+	const send = (status: number, html: string) => call.send(status, 'text/html; charset=utf-8', html);
 	const query = context.getQueryData() as IDataObject;
 	const link = linkQuery.safeParse(query);
-	if (!link.success) return send(response, 400, page('Not an answer link', 'This link carries no answer. Open the link in the message again.'));
+	if (!link.success) return send(400, page('Not an answer link', 'This link carries no answer. Open the link in the message again.'));
 	const request = context.getRequestObject();
 	if (!sealIsValid(await context.getCredentials(credentialType), request.originalUrl ?? request.url, context.getNode().id, query)) {
-		return send(response, 401, page('This link was changed', 'This link is not the one that was sent. Open the link in the message again.'));
+		return send(401, page('This link was changed', 'This link is not the one that was sent. Open the link in the message again.'));
 	}
 	const posted = request.method === 'POST';
 	const body = (posted ? context.getBodyData() : {}) as IDataObject;
@@ -66,19 +62,19 @@ export async function answerPage(context: IWebhookFunctions, credentialType: str
 
 	if (approved !== undefined) {
 		const label = labelFor(context, approved === 'true');
-		return posted ? recorded({ approved: approved === 'true' }, label) : send(response, 200, confirmApproval(label));
+		return posted ? recorded({ approved: approved === 'true' }, label) : send(200, confirmApproval(label));
 	}
 	if (respond === 'text') {
-		if (!posted) return send(response, 200, textForm(MAX_TEXT));
+		if (!posted) return send(200, textForm(MAX_TEXT));
 		const text = answerText.safeParse(body.text);
-		if (!text.success) return send(response, 400, textForm(MAX_TEXT, `The answer ${text.error.issues[0].message}.`, String(body.text ?? '')));
+		if (!text.success) return send(400, textForm(MAX_TEXT, `The answer ${text.error.issues[0].message}.`, String(body.text ?? '')));
 		return recorded({ text: text.data });
 	}
 	const fields = formFields(context);
-	if (!fields) return send(response, 500, page('The form cannot be shown', "The workflow's form fields changed and are no longer valid. Tell the workflow's owner."));
-	if (!posted) return send(response, 200, page('Your answer', formHtml(fields)));
+	if (!fields) return send(500, page('The form cannot be shown', "The workflow's form fields changed and are no longer valid. Tell the workflow's owner."));
+	if (!posted) return send(200, page('Your answer', formHtml(fields)));
 	const answer = parseFormAnswer(fields, body);
-	if (!answer.ok) return send(response, 400, page('Your answer', formHtml(fields, body, answer.problems)));
+	if (!answer.ok) return send(400, page('Your answer', formHtml(fields, body, answer.problems)));
 	return recorded({ form: answer.values });
 }
 
@@ -105,12 +101,4 @@ function formFields(context: IWebhookFunctions): FormField[] | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-function send(response: PageResponse, status: number, body: string): IWebhookResponseData {
-	response.status(status);
-	response.setHeader('content-type', 'text/html; charset=utf-8');
-	response.setHeader('cache-control', 'no-store');
-	response.end(body);
-	return { noWebhookResponse: true };
 }

@@ -7,7 +7,8 @@ import { escapeHtml } from './pages';
  * here, whatever the page's own `required` and input types let through).
  */
 
-const MAX_TEXT = 4000;
+/** The longest text a person may answer in one field (or in Free Text). */
+export const MAX_TEXT = 4000;
 
 const formField = z
 	.object({

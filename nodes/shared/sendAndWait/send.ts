@@ -82,9 +82,11 @@ export function readSendAndWait(context: IExecuteFunctions): SendAndWaitSettings
  * `credentials` (seal.ts) and signed by n8n.
  */
 export function answerLinks(context: IExecuteFunctions, settings: SendAndWaitSettings, sentTo: SentTo | undefined, credentials: ICredentialDataDecryptedObject): AnswerLink[] {
+	const executionId = context.getExecutionId();
+	const nodeId = context.getNode().id;
 	const link = (answer: Record<string, string>) => {
 		const query = sentTo ? { ...answer, sentTo: `${sentTo.type}:${sentTo.id}` } : answer;
-		return context.getSignedResumeUrl({ ...query, [SEAL_PARAMETER]: sealFor(credentials, context.getExecutionId(), context.getNode().id, query) });
+		return context.getSignedResumeUrl({ ...query, [SEAL_PARAMETER]: sealFor(credentials, executionId, nodeId, query) });
 	};
 	if (settings.responseType !== 'approval') {
 		return [{ label: settings.waitOptions.linkLabel, url: link({ respond: settings.responseType === 'freeText' ? 'text' : 'form' }) }];

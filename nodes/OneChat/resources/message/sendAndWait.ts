@@ -47,12 +47,12 @@ const recipientSchema = z.object({ sendTo: z.enum(['user', 'group']), message: m
 
 export const sendAndWait: FirstItemOperation<OneChatClient> = {
 	description,
-	async runFirstItem({ context, node, params, client }) {
+	async runFirstItem({ context, node, params, client, credentials }) {
 		const settings = readSendAndWait(context);
 		const { sendTo, message } = parseParameters(node, recipientSchema, { sendTo: params.get('sendTo', 0, 'user'), message: params.get('message', 0) }, { sendTo: 'Send To', message: 'Message' }, 0);
 		const { jid } = parseParameters(node, z.object({ jid: sendTo === 'group' ? groupJid : userJid }), { jid: params.get('jid', 0) }, { jid: 'JID' }, 0);
 		const sentTo = { type: sendTo, id: jid };
-		const lines = [message, '', ...answerLinks(context, settings, sentTo, await context.getCredentials('oneChatApi')).map((link) => `${link.label}: ${link.url}`)];
+		const lines = [message, '', ...answerLinks(context, settings, sentTo, credentials).map((link) => `${link.label}: ${link.url}`)];
 		if (settings.waitOptions.appendAttribution) lines.push('', ATTRIBUTION);
 		await client.sendTo(sendTo === 'group' ? 'groupMessage' : 'singleMessage', { jid }, lines.join('\n'), 0);
 		return await waitForAnswer(context, settings, sentTo);

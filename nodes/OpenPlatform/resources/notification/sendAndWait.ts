@@ -22,7 +22,7 @@ const linkText = (label: string) => label.replace(/[[\]]/g, '');
 export const sendNotificationAndWait: FirstItemOperation<OpenPlatformClient> = {
 	description: sendAndWaitFields(show),
 	async runFirstItem(run) {
-		const { context, client, node } = run;
+		const { context, client, node, credentials } = run;
 		const settings = readSendAndWait(context);
 		const recipient = await recipientUrl(run, 0, 'notify', 'notifyUrl', 'Notify URL');
 		if ('missing' in recipient) throw invalidParameter(node, recipient.field, recipient.missing, 0, 'Pick a user who has notifications on.');
@@ -31,7 +31,7 @@ export const sendNotificationAndWait: FirstItemOperation<OpenPlatformClient> = {
 		const message = readNotification(run, 0);
 		// The picked user's ID is known; a URL from the item names nobody the node can vouch for.
 		const sentTo = recipient.userId ? { type: 'user' as const, id: recipient.userId } : undefined;
-		const links = answerLinks(context, settings, sentTo, await context.getCredentials('openPlatformApi')).map((link) => `[${linkText(link.label)}](${link.url})`);
+		const links = answerLinks(context, settings, sentTo, credentials).map((link) => `[${linkText(link.label)}](${link.url})`);
 		const body = [message.body, '', links.join(' · '), ...(settings.waitOptions.appendAttribution ? ['', `_${ATTRIBUTION}_`] : [])].join('\n');
 		if (body.length > MAX_LENGTH) {
 			const room = MAX_LENGTH - (body.length - message.body.length);

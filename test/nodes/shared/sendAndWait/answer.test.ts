@@ -13,9 +13,8 @@ const NODE_ID = '8f1c2d3e-node';
 function call(options: { method?: string; query?: IDataObject; body?: IDataObject; parameters?: IDataObject; seal?: string | null; path?: string }) {
 	const written: { status?: number; body?: string; headers: Record<string, string> } = { headers: {} };
 	const response = {
-		status(code: number) {
+		set statusCode(code: number) {
 			written.status = code;
-			return response;
 		},
 		setHeader: (name: string, value: string) => void (written.headers[name] = value),
 		end: (body?: string) => void (written.body = body),
