@@ -87,6 +87,7 @@ describe('OneChat → Send and Wait for Response in n8n', () => {
 		const refused = await answer(link, { 'field-0': 'Double', 'field-1': 'lots' });
 		expect(refused.status).toBe(400);
 		expect(await refused.text()).toMatch(/Refund is not one of the choices\.[\s\S]*Amount is not a number\./);
+		expect(await statusOf(executionId)).toBe('waiting');
 		expect((await answer(link, { 'field-0': 'Half', 'field-1': '12.50' })).status).toBe(200);
 		expect(await answered(executionId)).toEqual([{ form: { Refund: 'Half', Amount: 12.5 }, respondedAt: expect.any(String), sentTo: { type: 'group', id: group }, timedOut: false }]);
 	});
