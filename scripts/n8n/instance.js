@@ -249,7 +249,7 @@ async function startOnce(options) {
 	}
 
 	const encryptionKey = encryptionKeyFor(n8nFolder, extraEnv.N8N_ENCRYPTION_KEY);
-	const { disabledModules } = versionSpec(install.version);
+	const { disabledModules, env: versionEnv } = versionSpec(install.version);
 	const url = `http://localhost:${port}`;
 	const env = {
 		// A clean environment: only what a shell would pass, not the npm_* of an outer `npm run`.
@@ -277,6 +277,7 @@ async function startOnce(options) {
 		N8N_AI_ENABLED: 'false',
 		// n8n modules nothing here uses (versions.js says which, per version).
 		...(disabledModules ? { N8N_DISABLED_MODULES: disabledModules } : {}),
+		...versionEnv,
 		// Task runners cannot be switched off in n8n 2.x; in the default 'internal' mode n8n starts
 		// the JS runner as its own child. Each instance gets its own broker port so several
 		// instances can run side by side (the default 5679 would collide).
@@ -291,7 +292,8 @@ async function startOnce(options) {
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 		EXECUTIONS_DATA_PRUNE: 'false',
-		N8N_LOG_LEVEL: 'info',
+		// N8N_LOG_LEVEL=debug on the test command: n8n's debug log, for a failure to be explained.
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		...kind.env(port),

@@ -29,6 +29,10 @@ const VERSIONS = {
 		overrides: { xlsx: '0.18.5' },
 		// 1.x knows no mcp-registry module and refuses to start when it is named.
 		disabledModules: '',
+		// n8n's own advice at 1.x startup (and 2.x's default). With 1.x's default of 0, SQLite writes
+		// an execution's status and its data in two statements outside a transaction: a reader can see
+		// a finished execution that still carries the data it was resumed with.
+		env: { DB_SQLITE_POOL_SIZE: '2' },
 	},
 };
 
@@ -38,12 +42,13 @@ const COMPATIBILITY = ['1.123.81', '2.41.1'];
 /**
  * `disabledModules`: N8N_DISABLED_MODULES for this version. By default the MCP registry module,
  * which fetches https://api.n8n.io/api/mcp-servers at startup and logs a stack trace offline.
- * @returns {{ version: string, node: string, overrides: Record<string, string>, major: number, disabledModules: string }}
+ * `env`: what else this version is started with.
+ * @returns {{ version: string, node: string, overrides: Record<string, string>, major: number, disabledModules: string, env: Record<string, string> }}
  */
 function versionSpec(version = process.env.N8N_TEST_VERSION || PINNED) {
 	const spec = VERSIONS[version];
 	if (!spec) throw new Error(`n8n ${version} is not one of the tested versions (${Object.keys(VERSIONS).join(', ')}); add it to scripts/n8n/versions.js`);
-	return { disabledModules: 'mcp-registry', ...spec, version, major: Number(version.split('.')[0]) };
+	return { disabledModules: 'mcp-registry', env: {}, ...spec, version, major: Number(version.split('.')[0]) };
 }
 
 module.exports = { PINNED, COMPATIBILITY, VERSIONS, versionSpec };
