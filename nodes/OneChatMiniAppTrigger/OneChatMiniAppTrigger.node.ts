@@ -8,10 +8,12 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { rememberedCredentials } from '../shared/credentialMemory';
 import { DEFAULT_MAX_BODY_KB, WEBHOOK_TUNING } from '../shared/defaults';
 import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, webhookCall } from '../shared/webhook';
+import { withNativeFields } from '../shared/webhookFields';
 import { requiredText, userJid } from '../OneChat/schemas';
 import { oneChatService } from '../OneChat/transport';
 
@@ -23,13 +25,19 @@ const sessionBody = z
 // create or delete remotely and the node has no webhookMethods lifecycle.
 // For "Immediately" responseData must be empty, or n8n answers the literal text "firstEntryJson".
 const MINI_APP_WEBHOOKS: IWebhookDescription[] = [
-	{
-		name: 'default',
-		httpMethod: 'POST',
-		responseMode: '={{$parameter["responseMode"]}}',
-		responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : undefined}}',
-		path: 'onechat-mini-app',
-	},
+	withNativeFields(
+		{
+			name: 'default',
+			httpMethod: 'POST',
+			responseMode: '={{$parameter["responseMode"]}}',
+			responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : undefined}}',
+			path: 'onechat-mini-app',
+		},
+		{
+			responseMode: (parameters) => parameters.responseMode,
+			responseData: (parameters) => (parameters.responseMode === 'lastNode' ? 'firstEntryJson' : undefined),
+		},
+	),
 ];
 
 export class OneChatMiniAppTrigger implements INodeType {
@@ -81,8 +89,8 @@ export class OneChatMiniAppTrigger implements INodeType {
 		if (!parsed.success) return call.refuse(400, describeFirstIssue(parsed.error));
 
 		const credentialType = 'oneChatMiniAppApi';
-		const credentials = await this.getCredentials(credentialType);
 		// The mini-app page waits on this check: a busy OneChat (long Retry-After) gets a 502 at once.
+		const credentials = await rememberedCredentials(this, credentialType);
 		const client = oneChatService.connect({ node: this.getNode(), credentials, credentialType, tuning: WEBHOOK_TUNING });
 		const { jid, sessionId, ...rest } = parsed.data;
 		let authenticated: boolean;

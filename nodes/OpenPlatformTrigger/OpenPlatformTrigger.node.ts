@@ -11,6 +11,7 @@ import { openPlatformApiConnection, openPlatformOAuth2Connection } from '../Open
 import { DEFAULT_MAX_BODY_KB, DEFAULT_SIGN_IN_MINUTES } from '../shared/defaults';
 import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { webhookCall } from '../shared/webhook';
+import { withNativeFields } from '../shared/webhookFields';
 import { appOpened } from './events/appOpened';
 import { commandReceived, commandTypesFilter } from './events/commandReceived';
 import type { WebhookCall } from './endpoints';
@@ -28,14 +29,20 @@ const EVENTS: Record<string, (context: IWebhookFunctions, call: WebhookCall) => 
 // the sign-in start (by event); POST .../command receives relayed commands; GET .../callback ends a
 // sign-in.
 const OPENPLATFORM_WEBHOOKS: IWebhookDescription[] = [
-	{
-		name: 'default',
-		httpMethod: 'GET',
-		path: 'open',
-		responseMode:
-			'={{$parameter["event"] === "appOpened" && $parameter["appResponse"] !== "redirect" ? $parameter["appResponse"] : "onReceived"}}',
-		responseData: '={{$parameter["event"] === "appOpened" && $parameter["appResponse"] === "lastNode" ? "firstEntryJson" : undefined}}',
-	},
+	withNativeFields(
+		{
+			name: 'default',
+			httpMethod: 'GET',
+			path: 'open',
+			responseMode:
+				'={{$parameter["event"] === "appOpened" && $parameter["appResponse"] !== "redirect" ? $parameter["appResponse"] : "onReceived"}}',
+			responseData: '={{$parameter["event"] === "appOpened" && $parameter["appResponse"] === "lastNode" ? "firstEntryJson" : undefined}}',
+		},
+		{
+			responseMode: (parameters) => (parameters.event === 'appOpened' && parameters.appResponse !== 'redirect' ? parameters.appResponse : 'onReceived'),
+			responseData: (parameters) => (parameters.event === 'appOpened' && parameters.appResponse === 'lastNode' ? 'firstEntryJson' : undefined),
+		},
+	),
 	{ name: 'default', httpMethod: 'POST', path: 'command', responseMode: 'onReceived' },
 	{ name: 'default', httpMethod: 'GET', path: 'callback', responseMode: 'onReceived' },
 ];

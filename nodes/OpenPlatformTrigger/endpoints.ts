@@ -1,5 +1,6 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
+import { rememberedCredentials } from '../shared/credentialMemory';
 import { WEBHOOK_TUNING } from '../shared/defaults';
 import type { webhookCall } from '../shared/webhook';
 import { openPlatformService, type OpenPlatformClient } from '../OpenPlatform/transport';
@@ -21,6 +22,6 @@ export function endpointUrl(context: IWebhookFunctions, endpoint: Endpoint): str
 
 /** A client for calls made while the trigger's caller waits: they give up soon rather than hold it. */
 export async function webhookClient(context: IWebhookFunctions, credentialType: 'openPlatformApi' | 'openPlatformOAuth2Api'): Promise<OpenPlatformClient> {
-	const credentials = await context.getCredentials(credentialType);
+	const credentials = await rememberedCredentials(context, credentialType);
 	return openPlatformService.connect({ node: context.getNode(), credentials, credentialType, tuning: WEBHOOK_TUNING });
 }

@@ -9,10 +9,12 @@ import {
 } from 'n8n-workflow';
 
 import { operatorApiConnection } from '../Operator/credentialTest';
+import { rememberedCredentials } from '../shared/credentialMemory';
 import { DEFAULT_MAX_BODY_KB_WITH_FILES } from '../shared/defaults';
 import { maxBodySizeOption, optionsCollection } from '../shared/options';
 import { z } from '../shared/vendor';
 import { describeFirstIssue, secretsEqual, tokenFrom, webhookCall } from '../shared/webhook';
+import { withNativeFields } from '../shared/webhookFields';
 import { answerRouteProblem, type RespondMode } from './answerRoute';
 import type { OperatorEvent } from './events/event';
 import { botFilter, listedBots, operatorReply } from './events/operatorReply';
@@ -30,16 +32,25 @@ const REQUEST_EVENTS = [userInfoRequested.value, privateMediaRequested.value];
 // n8n answers the last node's first item and a failed run with a 500. answerRoute.ts refuses
 // workflows in which anything but the matching answer node could answer.
 const OPERATOR_WEBHOOKS: IWebhookDescription[] = [
-	{
-		name: 'default',
-		httpMethod: 'POST',
-		path: '={{$parameter["event"]}}',
-		responseMode: '={{$parameter["event"] === "operatorReply" ? "onReceived" : $parameter["respond"]}}',
-		responseCode: '={{$parameter["event"] !== "operatorReply" && $parameter["respond"] === "responseNode" ? 500 : 200}}',
-		responseData: '={{$parameter["event"] !== "operatorReply" && $parameter["respond"] === "lastNode" ? "firstEntryJson" : undefined}}',
-	},
+	withNativeFields(
+		{
+			name: 'default',
+			httpMethod: 'POST',
+			path: '={{$parameter["event"]}}',
+			responseMode: '={{$parameter["event"] === "operatorReply" ? "onReceived" : $parameter["respond"]}}',
+			responseCode: '={{$parameter["event"] !== "operatorReply" && $parameter["respond"] === "responseNode" ? 500 : 200}}',
+			responseData: '={{$parameter["event"] !== "operatorReply" && $parameter["respond"] === "lastNode" ? "firstEntryJson" : undefined}}',
+		},
+		{
+			path: (parameters) => parameters.event,
+			responseMode: (parameters) => (parameters.event === 'operatorReply' ? 'onReceived' : parameters.respond),
+			responseCode: (parameters) => (parameters.event !== 'operatorReply' && parameters.respond === 'responseNode' ? 500 : 200),
+			responseData: (parameters) => (parameters.event !== 'operatorReply' && parameters.respond === 'lastNode' ? 'firstEntryJson' : undefined),
+		},
+	),
 ];
 
+const CREDENTIAL_TYPE = 'operatorApi';
 const webhookTokenSchema = z.object({ webhookToken: z.string().min(1) });
 
 export class OperatorTrigger implements INodeType {
@@ -54,7 +65,7 @@ export class OperatorTrigger implements INodeType {
 		defaults: { name: 'Operator Panel Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'operatorApi', required: true, testedBy: 'operatorApiConnection' }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true, testedBy: 'operatorApiConnection' }],
 		webhooks: OPERATOR_WEBHOOKS,
 		properties: [
 			{
@@ -104,7 +115,8 @@ export class OperatorTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const call = webhookCall(this, DEFAULT_MAX_BODY_KB_WITH_FILES);
 		const event = EVENTS[this.getNodeParameter('event') as string];
-		const credentials = webhookTokenSchema.safeParse(await this.getCredentials('operatorApi'));
+		// Read at most once per CREDENTIAL_MEMORY_MS: a flood of wrong tokens costs no credential reads.
+		const credentials = webhookTokenSchema.safeParse(await rememberedCredentials(this, CREDENTIAL_TYPE));
 		if (!event || !credentials.success) {
 			this.logger.error('Operator Panel Trigger: the credential has no webhook token; every call is refused');
 			return call.refuse(500, 'The site is not configured to receive this call');

@@ -96,6 +96,13 @@ export class NodeTypeRegistry implements INodeTypes {
 export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
 
+	private readonly reads = new Map<string, number>();
+
+	/** How often a node read (decrypted) credentials of this type. */
+	readsOf(type: string): number {
+		return this.reads.get(type) ?? 0;
+	}
+
 	private readonly types = new Map<string, ICredentialType>();
 
 	constructor(
@@ -232,6 +239,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads.set(type, this.readsOf(type) + 1);
 		const data = { ...this.lookup(type) };
 		for (const property of this.getCredentialsProperties(type)) {
 			if (data[property.name] === undefined && property.default !== undefined) {

@@ -77,7 +77,8 @@ async function startOpenPlatform(): Promise<RunningSimulator> {
 	});
 	return {
 		name: 'OpenPlatform',
-		config: { baseUrl: sim.baseUrl, accessToken: sim.appToken('u1'), oauth: sim.oauth },
+		// benchVerifyUrl: a live session of Ben (u2), for benchmarks that need a valid App Opened / command call.
+		config: { baseUrl: sim.baseUrl, accessToken: sim.appToken('u1'), oauth: sim.oauth, benchVerifyUrl: sim.verifyUrl('u2') },
 		describe: () => [
 			`OpenPlatform URL: ${sim.baseUrl}`,
 			`app id:           ${sim.appId}`,

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { forgetCredentials } from '../../../nodes/shared/credentialMemory';
 import { HttpResponseError, shimHttp } from '../httpShim';
 import { ensureBinaryData, NodeTypeRegistry, TestCredentialsHelper } from '../runtime';
 import { executeWebhook } from './execution';
@@ -115,6 +116,8 @@ async function handleRequest(
 
 export async function startWebhookHost(options: WebhookHostOptions): Promise<WebhookHost> {
 	await ensureBinaryData(options.binaryDataMode);
+	// Each host stands for a fresh n8n process: no credential read by an earlier one is remembered.
+	forgetCredentials();
 
 	const downstreamNodes = options.downstream?.nodes ?? [];
 	const nodes = downstreamNodes.some((n) => n.name === options.node.name)
@@ -176,6 +179,7 @@ export async function startWebhookHost(options: WebhookHostOptions): Promise<Web
 		webhooks,
 		executions: state.executions,
 		errors: state.errors,
+		credentials: state.credentialsHelper,
 		url(pathOrName?: string): string {
 			if (pathOrName === undefined) {
 				const first = webhooks.find((w) => w.name === 'default') ?? webhooks[0];

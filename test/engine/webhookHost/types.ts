@@ -8,7 +8,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import type { AnyNodeType, BinaryDataMode } from '../runtime';
+import type { AnyNodeType, BinaryDataMode, TestCredentialsHelper } from '../runtime';
 import type { EngineRunResult } from '../runWorkflow';
 
 export interface WebhookHostOptions {
@@ -61,5 +61,7 @@ export interface WebhookHost {
 	executions: WebhookExecution[];
 	/** Errors thrown by the node's webhook() (n8n answers those with a 500). */
 	errors: Error[];
+	/** The credentials the calls read: change one (updateCredentials), count reads (readsOf). */
+	credentials: TestCredentialsHelper;
 	close(): Promise<void>;
 }

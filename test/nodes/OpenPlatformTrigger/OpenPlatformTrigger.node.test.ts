@@ -258,6 +258,18 @@ describe('OpenPlatform Trigger → OAuth Sign-in', () => {
 		expect(server.executions).toHaveLength(0);
 	});
 
+	it('forged states cost no credential read once the credential was read; a real sign-in still completes', async () => {
+		const server = await startTrigger({ event: 'oauthSignIn', successRedirectUrl: 'https://app.example/welcome' });
+		const { callback, cookie } = await signIn(server, 'u1');
+		for (const key of ['attacker-1', 'attacker-2', 'attacker-3']) {
+			const forged = callback.replace(/state=[^.]+\.[^?]+/, `state=${signState(key, 60_000)}`);
+			expect((await get(forged, { cookie })).status).toBe(400);
+		}
+		expect((await get(callback, { cookie })).status).toBe(302);
+		expect(server.credentials.readsOf('openPlatformOAuth2Api')).toBe(1);
+		expect(server.executions).toHaveLength(1);
+	});
+
 	it('refuses an expired state with 400', async () => {
 		const server = await startTrigger({ event: 'oauthSignIn', successRedirectUrl: 'https://app.example/welcome' });
 		const expired = signState(stateKey(SECRET, WORKFLOW_ID, 'op-trigger'), -1_000);
@@ -326,6 +338,15 @@ describe('OpenPlatform Trigger against strangers who would get n8n blocked', () 
 		expect(verifyCalls()).toBe(0);
 		expect(simulator.tokenFailures()).toBe(0);
 		expect((await get(openWith(server, simulator.verifyUrl('u2')))).status).toBe(302);
+	});
+
+	it('made-up sessions and URLs of other hosts cost one credential read per CREDENTIAL_MEMORY_MS; real users are still verified', async () => {
+		const server = await startTrigger(redirect);
+		for (let index = 0; index < 6; index++) expect((await get(openWith(server, `${simulator.baseUrl}/verify/?accesstoken=${index}-${'ab'.repeat(60)}`))).status).toBe(401);
+		expect((await get(openWith(server, 'http://evil.example/verify/?accesstoken=abc'))).status).toBe(400);
+		expect((await get(openWith(server, simulator.verifyUrl('u2')))).status).toBe(302);
+		expect(server.credentials.readsOf('openPlatformApi')).toBe(1);
+		expect(server.executions).toHaveLength(1);
 	});
 
 	it('lets one user\'s stale app window cost one refusal at OpenPlatform however often it is reloaded, and lets others in', async () => {

@@ -12,6 +12,7 @@ import {
 import { OperatorApi } from '../../../credentials/OperatorApi.credentials';
 import { Operator } from '../../../nodes/Operator/Operator.node';
 import { OperatorTrigger } from '../../../nodes/OperatorTrigger/OperatorTrigger.node';
+import { CREDENTIAL_MEMORY_MS } from '../../../nodes/shared/credentialMemory';
 import { n8nContainer } from '../../engine/runtime';
 import { describeTestNode, ITEMS_TYPE } from '../../engine/testNodes';
 import { startWebhookHost, type WebhookHost } from '../../engine/webhookHost';
@@ -211,6 +212,46 @@ describe('Operator Panel Trigger → hostile calls are refused before any execut
 			expect(answer.status).toBe(401);
 		}
 		expect(server.executions).toHaveLength(0);
+	});
+
+	it('a flood of wrong tokens costs one credential read per CREDENTIAL_MEMORY_MS (read ahead by one call before it runs out), and the right token still gets in', async () => {
+		const server = await startTrigger({ event: 'operatorReply' });
+		for (const token of ['stranger-1', 'stranger-2', 'hook-token-7f3', null]) expect((await simulator.fireOperatorReply(server.url(), reply, { token })).status).toBe(401);
+		expect((await simulator.fireOperatorReply(server.url(), reply)).status).toBe(200);
+		expect(server.credentials.readsOf('operatorApi')).toBe(1);
+		const start = Date.now();
+		const clock = jest.spyOn(Date, 'now');
+		try {
+			// Shortly before the memory runs out, one call reads ahead; the next ones use that read.
+			clock.mockReturnValue(start + CREDENTIAL_MEMORY_MS - 1_000);
+			for (const token of ['stranger-3', 'stranger-4']) expect((await simulator.fireOperatorReply(server.url(), reply, { token })).status).toBe(401);
+			expect(server.credentials.readsOf('operatorApi')).toBe(2);
+			clock.mockReturnValue(start + CREDENTIAL_MEMORY_MS + 1);
+			expect((await simulator.fireOperatorReply(server.url(), reply, { token: 'stranger-5' })).status).toBe(401);
+			expect(server.credentials.readsOf('operatorApi')).toBe(2);
+			// Calls after a quiet spell longer than the memory read again.
+			clock.mockReturnValue(start + 3 * CREDENTIAL_MEMORY_MS);
+			expect((await simulator.fireOperatorReply(server.url(), reply, { token: 'stranger-6' })).status).toBe(401);
+			expect(server.credentials.readsOf('operatorApi')).toBe(3);
+		} finally {
+			clock.mockRestore();
+		}
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('a changed webhook token takes effect within CREDENTIAL_MEMORY_MS: until then the token read before still counts', async () => {
+		const server = await startTrigger({ event: 'operatorReply' });
+		expect((await simulator.fireOperatorReply(server.url(), reply)).status).toBe(200);
+		await server.credentials.updateCredentials({ id: 'o1', name: 'Operator' }, 'operatorApi', { apiUrl: simulator.url, apiToken: 'api-token-1', webhookToken: 'hook-token-new' });
+		expect((await simulator.fireOperatorReply(server.url(), reply, { token: 'hook-token-new' })).status).toBe(401);
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + CREDENTIAL_MEMORY_MS + 1);
+		try {
+			expect((await simulator.fireOperatorReply(server.url(), reply, { token: 'hook-token-new' })).status).toBe(200);
+			expect((await simulator.fireOperatorReply(server.url(), reply)).status).toBe(401);
+		} finally {
+			clock.mockRestore();
+		}
+		expect(server.executions).toHaveLength(2);
 	});
 
 	it('400 for ids that are not whole numbers, naming the field', async () => {
