@@ -20,7 +20,7 @@ const { startSimulators } = require('../scripts/n8n/simulators');
 
 const CALLS = Number(process.env.BENCH_CALLS || 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 20);
-/** n8n's execution list answers at most 100 per page: accepted calls are counted within one. */
+/** Accepted calls are counted in one page of n8n's execution list (api.js asks for 100). */
 const ACCEPTED_CALLS = 100;
 const ANSWER_ROUNDS = 5;
 const SECTIONS = (process.env.BENCH_SECTIONS || 'refusals,accepted,answers').split(',');
@@ -41,7 +41,7 @@ const json = { 'content-type': 'application/json' };
 const post = (body, headers = {}) => ({ method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
 
 /** Every workflow the bench activates; `calls` are made against its production URL base. */
-function workflows(sims) {
+function workflows() {
 	const operator = (event, respond, after) => workflow(`Operator ${event}`, { type: `${PACKAGE}.operatorTrigger`, parameters: { event, respond, options: {} }, credentials: credential('operatorApi') }, after);
 	const platform = (event) => workflow(`OpenPlatform ${event}`, { type: `${PACKAGE}.openPlatformTrigger`, parameters: { event, ...({ appOpened: { redirectUrl: 'https://app.example/' }, oauthSignIn: { successRedirectUrl: 'https://app.example/signed-in' } })[event], options: {} }, credentials: credential(event === 'oauthSignIn' ? 'openPlatformOAuth2Api' : 'openPlatformApi') });
 	const answerUserInfo = { name: 'Answer', type: `${PACKAGE}.operator`, parameters: { resource: 'panelRequest', operation: 'answerUserInfo', id: '={{ $json.user_id }}', name: 'Anna', gender: 'female', avatar: '', balance: '25.00', location: 'Berlin', about: '' } };
@@ -59,12 +59,18 @@ function workflows(sims) {
 		command: platform('commandReceived'),
 		signIn: platform('oauthSignIn'),
 		miniApp,
+	};
+}
+
+/** OpenPlatform sessions: Ben's live one, and made-up ones of the shape OpenPlatform never issues. */
+function openPlatformSessions(sims) {
+	return {
 		verifyUrl: sims.config.OpenPlatform.benchVerifyUrl,
 		madeUp: (index) => `${sims.config.OpenPlatform.baseUrl}/verify/?accesstoken=${index}-${'ab'.repeat(60)}`,
 	};
 }
 
-function calls(base, w) {
+function calls(base, w, sessions) {
 	const url = (flow, path) => `${base}/webhook/${flow.webhookId}/${path}`;
 	const peerUrl = `${base}/webhook/bench-onReceived`;
 	const wrong = { token: 'wrong-token', user_id: 11 };
@@ -75,8 +81,8 @@ function calls(base, w) {
 			{ name: 'Operator Operator Replied, wrong token', url: () => url(w.operatorReply, 'operatorReply'), init: () => post({ ...wrong, contact_id: 2, message: 'hi' }), status: 401 },
 			{ name: 'Operator User Info Requested, wrong token', url: () => url(w.userInfo, 'userInfoRequested'), init: () => post(wrong), status: 401 },
 			{ name: 'Operator Private Media Requested, wrong token', url: () => url(w.privateMedia, 'privateMediaRequested'), init: () => post(wrong), status: 401 },
-			{ name: 'OpenPlatform App Opened, made-up session', url: (i) => `${url(w.appOpened, 'open')}?openplatform=${encodeURIComponent(w.madeUp(i))}`, init: () => ({ method: 'GET' }), status: 401 },
-			{ name: 'OpenPlatform Command Received, made-up session', url: () => url(w.command, 'command'), init: (i) => post({ type: 'refresh', openplatform: w.madeUp(i) }), status: 401 },
+			{ name: 'OpenPlatform App Opened, made-up session', url: (i) => `${url(w.appOpened, 'open')}?openplatform=${encodeURIComponent(sessions.madeUp(i))}`, init: () => ({ method: 'GET' }), status: 401 },
+			{ name: 'OpenPlatform Command Received, made-up session', url: () => url(w.command, 'command'), init: (i) => post({ type: 'refresh', openplatform: sessions.madeUp(i) }), status: 401 },
 			{ name: 'OpenPlatform Command Received, verify URL of another host', url: () => url(w.command, 'command'), init: () => post({ type: 'refresh', openplatform: 'http://evil.example/verify/?accesstoken=abc' }), status: 400 },
 			{ name: 'OpenPlatform OAuth Sign-in, forged state', url: () => `${url(w.signIn, 'callback')}?state=forged&code=abc`, init: () => ({ method: 'GET' }), status: 400 },
 			{ name: 'Mini App, JSON without jid', url: () => url(w.miniApp, 'onechat-mini-app'), init: () => post({ sessionId: 's' }), status: 400 },
@@ -85,7 +91,7 @@ function calls(base, w) {
 		accepted: [
 			{ name: 'Webhook node, right header (peer)', peer: true, flow: w.peer, url: () => peerUrl, init: () => post({ a: 1 }, { 'x-bench-token': 'right-token' }), status: 200 },
 			{ name: 'Operator Operator Replied', flow: w.operatorReply, url: () => url(w.operatorReply, 'operatorReply'), init: (i) => post({ token: 'right-hook-token-1234', user_id: 11, contact_id: 2, message: `hi ${i}` }), status: 200 },
-			{ name: 'OpenPlatform Command Received (OpenPlatform verifies)', flow: w.command, url: () => url(w.command, 'command'), init: () => post({ type: 'refresh', openplatform: w.verifyUrl }), status: 204 },
+			{ name: 'OpenPlatform Command Received (OpenPlatform verifies)', flow: w.command, url: () => url(w.command, 'command'), init: () => post({ type: 'refresh', openplatform: sessions.verifyUrl }), status: 204 },
 			{ name: 'Mini App, real session (OneChat is asked)', flow: w.miniApp, url: () => url(w.miniApp, 'onechat-mini-app'), init: () => post({ jid: 'alice@onechat.test', sessionId: 'alice-session' }), status: 200 },
 		],
 		answers: [
@@ -133,14 +139,6 @@ function table(title, header, rows) {
 	for (const row of rows) console.log(`| ${row.call.name} | ${header.map(([, key, digits]) => row[key].toFixed(digits)).join(' | ')} | ${header.map(([, key]) => ratio(row, key)).join(' | ')} |`);
 }
 
-/** Waits until the workflow has `count` executions, all ended. */
-async function executionsEnded(client, workflowId, count) {
-	for (const deadline = Date.now() + 300_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
-		const list = await client.listExecutions({ workflowId, limit: count });
-		if (list.length >= count && list.every((entry) => !['new', 'running', 'waiting'].includes(entry.status))) return;
-	}
-	throw new Error(`workflow ${workflowId}: fewer than ${count} ended executions after 5 minutes`);
-}
 
 async function main() {
 	const sims = await startSimulators({ log: () => {} });
@@ -155,12 +153,12 @@ async function main() {
 			openPlatformOAuth2Api: await client.createCredential('openPlatformOAuth2Api', 'openplatform oauth', { url: OpenPlatform.baseUrl, clientId: OpenPlatform.oauth.clientId, clientSecret: OpenPlatform.oauth.clientSecret }),
 			oneChatMiniAppApi: await client.createCredential('oneChatMiniAppApi', 'miniapp', { baseUrl: OneChat.baseUrl, ...OneChat.miniApp }),
 		};
-		const flows = workflows(sims);
-		for (const flow of Object.values(flows).filter((value) => value && value.json)) {
+		const flows = workflows();
+		for (const flow of Object.values(flows)) {
 			flow.id = await client.importWorkflow(flow.json, credentials);
 			await client.activateWorkflow(flow.id);
 		}
-		const all = calls(n8n.url, flows);
+		const all = calls(n8n.url, flows, openPlatformSessions(sims));
 		console.log(`\nn8n ${client.version}; ${CALLS} calls per figure, ${CONCURRENCY} in flight where concurrent`);
 
 		const refused = [];
@@ -170,7 +168,7 @@ async function main() {
 		const accepted = [];
 		for (const call of SECTIONS.includes('accepted') ? all.accepted : []) {
 			const { perSecond } = await inFlight(call, ACCEPTED_CALLS);
-			await executionsEnded(client, call.flow.id, ACCEPTED_CALLS);
+			await client.waitForExecutions(call.flow.id, { count: ACCEPTED_CALLS, timeoutMs: 300_000 });
 			accepted.push({ call, perSecond });
 		}
 		if (accepted.length > 0) table(`Accepted calls, each starting an execution (${ACCEPTED_CALLS} calls with ${CONCURRENCY} in flight; the executions all ended after)`, [['calls/s', 'perSecond', 0]], accepted);

@@ -56,14 +56,16 @@ export async function rememberedCredentials(context: IWebhookFunctions, credenti
 /** Reads the credential and remembers it: at once (to be shared), or once read (a read ahead). */
 function readInto(key: string, context: IWebhookFunctions, credentialType: string, shareAtOnce: boolean): Promise<ICredentialDataDecryptedObject> {
 	const entry: Remembered = { read: context.getCredentials(credentialType), until: Date.now() + CREDENTIAL_MEMORY_MS };
-	const store = () => {
-		remembered.delete(key);
-		// Maps keep insertion order: the oldest entry goes first.
-		if (remembered.size >= MAX_ENTRIES) remembered.delete(remembered.keys().next().value as string);
-		remembered.set(key, entry);
-	};
-	if (shareAtOnce) store();
+	if (shareAtOnce) remember(key, entry);
+	else entry.read.then(() => remember(key, entry), () => undefined);
 	// A failed read is not remembered: the next call reads again.
-	entry.read.then(shareAtOnce ? () => undefined : store, () => remembered.get(key) === entry && remembered.delete(key));
+	entry.read.catch(() => remembered.get(key) === entry && remembered.delete(key));
 	return entry.read;
+}
+
+function remember(key: string, entry: Remembered): void {
+	remembered.delete(key);
+	// Maps keep insertion order: the oldest entry goes first.
+	if (remembered.size >= MAX_ENTRIES) remembered.delete(remembered.keys().next().value as string);
+	remembered.set(key, entry);
 }

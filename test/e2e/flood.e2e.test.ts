@@ -67,7 +67,7 @@ interface FloodResult {
 	readiness: Array<number | string>;
 }
 
-const statusOf = async (call: () => Promise<{ status: number }>) => {
+const httpStatusOf = async (call: () => Promise<{ status: number }>) => {
 	try {
 		return (await call()).status;
 	} catch (error) {
@@ -77,19 +77,19 @@ const statusOf = async (call: () => Promise<{ status: number }>) => {
 
 /** All forged calls at once; meanwhile the real calls one after another, and n8n's readiness. */
 async function flood(forged: (index: number) => Promise<{ status: number }>, forgedCount: number, real: (index: number) => Promise<{ status: number }>, realCount: number): Promise<FloodResult> {
-	const forgedCalls = Promise.all(Array.from({ length: forgedCount }, async (_, index) => await statusOf(() => forged(index))));
+	const forgedCalls = Promise.all(Array.from({ length: forgedCount }, async (_, index) => await httpStatusOf(() => forged(index))));
 	let flooding = true;
 	const readiness: FloodResult['readiness'] = [];
 	const watching = (async () => {
 		while (flooding) {
-			readiness.push(await statusOf(() => fetch(`${state.url}/healthz/readiness`, { signal: AbortSignal.timeout(10_000) })));
+			readiness.push(await httpStatusOf(() => fetch(`${state.url}/healthz/readiness`, { signal: AbortSignal.timeout(10_000) })));
 			await pause(200);
 		}
 	})();
 	const realStatuses: FloodResult['real'] = [];
 	for (let index = 0; index < realCount; index++) {
 		await pause(100);
-		realStatuses.push(await statusOf(() => real(index)));
+		realStatuses.push(await httpStatusOf(() => real(index)));
 	}
 	const forgedStatuses = await forgedCalls;
 	flooding = false;
