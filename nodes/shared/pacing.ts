@@ -15,6 +15,14 @@ import { sleep } from 'n8n-workflow';
  */
 
 const WINDOW_MS = 1_000;
+
+/** Where the pacer reads the time and waits: the process's clock, or a test's virtual one. */
+export interface PaceClock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+const processClock: PaceClock = { now: () => performance.now(), sleep };
 /** Room for requests that reach the server a little closer together than they left. */
 const WINDOW_SPARE_MS = 20;
 
@@ -54,7 +62,10 @@ export class Pacer {
 	/** Awaited by that loop after each release, so that the waiter records its start first. */
 	private readonly resumed = Promise.resolve();
 
-	constructor(private readonly perSecond?: number) {
+	constructor(
+		private readonly perSecond?: number,
+		private readonly clock: PaceClock = processClock,
+	) {
 		this.intervalMs = perSecond ? (WINDOW_MS + WINDOW_SPARE_MS) / perSecond : 0;
 	}
 
@@ -64,7 +75,7 @@ export class Pacer {
 	 */
 	async turn(signal?: AbortSignal): Promise<number> {
 		signal?.throwIfAborted();
-		if (this.queue.length === 0 && this.earliestStart() <= performance.now()) return this.recordStart(performance.now());
+		if (this.queue.length === 0 && this.earliestStart() <= this.clock.now()) return this.recordStart(this.clock.now());
 		await new Promise<void>((resolve, reject) => {
 			const waiter: Waiter = { resolve, reject, signal };
 			if (signal) {
@@ -76,25 +87,25 @@ export class Pacer {
 		});
 		// The start counts from when this request really goes on, not from its release: a pause of the
 		// process in between (a long garbage collection) must not let the next ones come closer.
-		return this.recordStart(performance.now());
+		return this.recordStart(this.clock.now());
 	}
 
 	/** The answer (or failure) of start number `start` came back. */
 	answered(start: number): void {
 		if (!this.perSecond || this.startCount - start > this.perSecond) return;
 		const slot = start % this.perSecond;
-		const roundTrip = performance.now() - this.recentStarts[slot];
+		const roundTrip = this.clock.now() - this.recentStarts[slot];
 		this.roundTrips[slot] = roundTrip;
 		this.quickestRoundTrip = Math.min(this.quickestRoundTrip, roundTrip);
 	}
 
-	/** The server asked to wait (429/503 with Retry-After): no request of this run starts before then. */
+	/** The server asked to wait (429/503 with Retry-After): no request of this run starts before `time` (on the pacer's clock). */
 	holdUntil(time: number): void {
 		if (time <= this.heldUntil) return;
 		this.heldUntil = time;
 	}
 
-	/** performance.now() time before which no request may start. */
+	/** Clock time before which no request may start. */
 	private earliestStart(): number {
 		if (!this.perSecond || this.startCount === 0) return this.heldUntil;
 		const onGrid = this.gridStart + this.gridSlot * this.intervalMs;
@@ -131,10 +142,9 @@ export class Pacer {
 		this.releasing = true;
 		try {
 			while (this.queue.length > 0) {
-				const now = performance.now();
-				const wait = this.earliestStart() - now;
+				const wait = this.earliestStart() - this.clock.now();
 				if (wait > 0) {
-					await sleep(wait);
+					await this.clock.sleep(wait);
 					continue;
 				}
 				const waiter = this.queue.shift() as Waiter;

@@ -1,83 +1,110 @@
-import { Pacer, waitUnlessStopped } from '../../../nodes/shared/pacing';
+import { Pacer, waitUnlessStopped, type PaceClock } from '../../../nodes/shared/pacing';
 import { startOneChatSimulator, type OneChatSimulator } from '../../simulators/onechat';
 import { NODE, runOneChat } from '../OneChat/oneChatWorkflow';
 
+/**
+ * A clock that moves only when the test says, so that the pacer's rules are checked exactly and a
+ * busy machine changes nothing: timers fire in time order, and a stall moves time on without
+ * firing any (as a blocked event loop does), so the timers due meanwhile fire late.
+ */
+class VirtualClock implements PaceClock {
+	private time = 0;
+
+	private readonly timers: Array<{ at: number; fire: () => void }> = [];
+
+	now = () => this.time;
+
+	sleep = async (ms: number) => await new Promise<void>((resolve) => this.timers.push({ at: this.time + ms, fire: resolve }));
+
+	stall(ms: number): void {
+		this.time += ms;
+	}
+
+	/** Lets all pending work run, then fires the earliest timer, until `work` settles. */
+	async runUntil<T>(work: Promise<T>): Promise<T> {
+		let settled = false;
+		work.then(() => (settled = true), () => (settled = true));
+		for (;;) {
+			await new Promise(setImmediate);
+			if (settled) return await work;
+			this.timers.sort((a, b) => a.at - b.at);
+			const next = this.timers.shift();
+			if (!next) throw new Error('the work waits for nothing the clock can fire');
+			this.time = Math.max(this.time, next.at);
+			next.fire();
+		}
+	}
+}
+
 describe('Pacer', () => {
+	let clock: VirtualClock;
+	beforeEach(() => (clock = new VirtualClock()));
+
 	/** Starts of `count` requests that all ask at once; `during` runs after each start. */
 	async function startTimes(pacer: Pacer, count: number, during: (index: number) => void = () => undefined) {
 		const starts: Array<{ index: number; at: number }> = [];
-		await Promise.all(Array.from({ length: count }, async (_, index) => {
+		await clock.runUntil(Promise.all(Array.from({ length: count }, async (_, index) => {
 			await pacer.turn();
-			starts.push({ index, at: performance.now() });
+			starts.push({ index, at: clock.now() });
 			during(index);
-		}));
+		})));
 		return starts;
 	}
 
 	it('spaces starts on a grid of (1 s + 20 ms) / rate and serves waiters in order', async () => {
-		const before = performance.now();
-		const starts = await startTimes(new Pacer(50), 12);
+		const starts = await startTimes(new Pacer(50, clock), 12);
 		expect(starts.map((start) => start.index)).toEqual(Array.from({ length: 12 }, (_, index) => index));
-		expect(starts[11].at - before).toBeGreaterThanOrEqual(11 * 20.4 - 1);
-		// Half a gap at least between neighbours; times are taken when each waiter resumes, which a
-		// busy machine may delay by a few ms.
-		const measuring = 6;
-		for (let i = 1; i < starts.length; i++) expect(starts[i].at - starts[i - 1].at).toBeGreaterThanOrEqual(10.2 - measuring);
+		starts.forEach((start, index) => expect(start.at).toBeCloseTo(index * 20.4, 6));
 	});
 
 	it('never lets more than the rate start within one second (with 20 ms to spare)', async () => {
-		const starts = await startTimes(new Pacer(5), 11);
-		// The pacer times a start as its waiter resumes; this test a moment later (up to 2 ms here).
-		for (let i = 5; i < starts.length; i++) expect(starts[i].at - starts[i - 5].at).toBeGreaterThanOrEqual(1_020 - 2);
+		const starts = await startTimes(new Pacer(5, clock), 11);
+		for (let i = 5; i < starts.length; i++) expect(starts[i].at - starts[i - 5].at).toBeGreaterThanOrEqual(1_020 - 1e-9);
 	});
 
 	it('makes up for a stalled process on the grid, without drifting and without breaking the window', async () => {
 		const rate = 20;
 		const gap = 1_020 / rate;
-		const before = performance.now();
 		// The event loop is blocked for 3 gaps after start 5 and for 2 gaps after start 12.
-		const block = (ms: number) => {
-			const until = performance.now() + ms;
-			while (performance.now() < until);
-		};
-		const starts = await startTimes(new Pacer(rate), 30, (index) => {
-			if (index === 5) block(3 * gap);
-			if (index === 12) block(2 * gap);
+		const starts = await startTimes(new Pacer(rate, clock), 30, (index) => {
+			if (index === 5) clock.stall(3 * gap);
+			if (index === 12) clock.stall(2 * gap);
 		});
 		// The last start is about where the grid puts it: the 5 gaps of stalls cost at most one gap at
 		// the end (the faster stretch after a stall is echoed a window later, when the window rule
 		// spreads it again); before, each stall pushed every later start back by its length.
-		expect(starts[29].at - before).toBeGreaterThanOrEqual(29 * gap - 1);
-		expect(starts[29].at - before).toBeLessThan(30 * gap + 10);
-		for (let i = rate; i < starts.length; i++) expect(starts[i].at - starts[i - rate].at).toBeGreaterThanOrEqual(1_020 - 2);
-		for (let i = 1; i < starts.length; i++) expect(starts[i].at - starts[i - 1].at).toBeGreaterThanOrEqual(gap / 2 - 6);
+		expect(starts[29].at).toBeGreaterThanOrEqual(29 * gap - 1e-9);
+		expect(starts[29].at).toBeLessThanOrEqual(30 * gap + 1e-9);
+		for (let i = rate; i < starts.length; i++) expect(starts[i].at - starts[i - rate].at).toBeGreaterThanOrEqual(1_020 - 1e-9);
+		for (let i = 1; i < starts.length; i++) expect(starts[i].at - starts[i - 1].at).toBeGreaterThanOrEqual(gap / 2 - 1e-9);
 	});
 
 	it('counts a request whose answer took longer than the quickest as started that much later', async () => {
-		const pacer = new Pacer(5);
-		const first = await pacer.turn();
-		const firstAt = performance.now();
-		// The first request's answer takes 150 ms (a new connection, say), the others' come at once.
-		setTimeout(() => pacer.answered(first), 150);
-		for (let index = 1; index < 5; index++) pacer.answered(await pacer.turn());
-		await pacer.turn();
+		const pacer = new Pacer(5, clock);
+		const sixthAt = clock.runUntil((async () => {
+			const first = await pacer.turn();
+			// The first request's answer takes 150 ms (a new connection, say), the others' come at once.
+			void clock.sleep(150).then(() => pacer.answered(first));
+			for (let index = 1; index < 5; index++) pacer.answered(await pacer.turn());
+			await pacer.turn();
+			return clock.now();
+		})());
 		// It may have reached the server up to 150 ms after it started: the sixth waits for that too.
-		expect(performance.now() - firstAt).toBeGreaterThanOrEqual(1_020 + 150 - 5);
+		expect(await sixthAt).toBeGreaterThanOrEqual(1_020 + 150 - 1e-9);
 	});
 
 	it('holds every start until the Retry-After time, then lets the waiters go', async () => {
-		const pacer = new Pacer();
-		const heldAt = performance.now();
-		pacer.holdUntil(heldAt + 300);
-		const starts = await Promise.all(Array.from({ length: 5 }, async () => {
+		const pacer = new Pacer(undefined, clock);
+		pacer.holdUntil(300);
+		const starts = await clock.runUntil(Promise.all(Array.from({ length: 5 }, async () => {
 			await pacer.turn();
-			return performance.now();
-		}));
-		for (const at of starts) expect(at - heldAt).toBeGreaterThanOrEqual(299);
+			return clock.now();
+		})));
+		expect(starts).toEqual([300, 300, 300, 300, 300]);
 	});
 
 	it('drops a waiter whose run is stopped: it rejects and never starts', async () => {
-		const pacer = new Pacer(2);
+		const pacer = new Pacer(2, clock);
 		const stop = new AbortController();
 		await pacer.turn(stop.signal);
 		const waiting = pacer.turn(stop.signal);
