@@ -13,6 +13,7 @@
  * Bodies are JSON for every caller alike. Run with `npm run bench:webhooks` (it builds first).
  *   BENCH_SECTIONS=refusals,accepted,answers  the tables to measure (default: all three)
  *   BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}'  what else n8n is started with
+ *   BENCH_TRIGGER_VERSION=1  the package's triggers at version 1 (default 2, as the editor adds them)
  */
 const { startN8n } = require('../scripts/n8n/instance');
 const { bootstrap } = require('../scripts/n8n/api');
@@ -27,11 +28,14 @@ const SECTIONS = (process.env.BENCH_SECTIONS || 'refusals,accepted,answers').spl
 const PACKAGE = 'n8n-nodes-openplatform-operator-onechat';
 const log = (line) => console.log(`[bench] ${line}`);
 
+/** The package's triggers at the version the editor adds (BENCH_TRIGGER_VERSION=1: workflows made before 2 existed). */
+const TRIGGER_VERSION = Number(process.env.BENCH_TRIGGER_VERSION || 2);
+
 let nextWebhookId = 1;
 /** A one-trigger workflow (plus `after`, the nodes the trigger feeds in a chain). */
 function workflow(name, trigger, after = []) {
 	const webhookId = `b0000000-0000-4000-8000-${String(nextWebhookId++).padStart(12, '0')}`;
-	const nodes = [{ name: 'Trigger', typeVersion: 1, position: [0, 0], webhookId, ...trigger }, ...after.map((node, index) => ({ typeVersion: 1, position: [220 * (index + 1), 0], ...node }))];
+	const nodes = [{ name: 'Trigger', typeVersion: TRIGGER_VERSION, position: [0, 0], webhookId, ...trigger }, ...after.map((node, index) => ({ typeVersion: 1, position: [220 * (index + 1), 0], ...node }))];
 	const connections = Object.fromEntries(nodes.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] }]));
 	return { webhookId, json: { name, nodes, connections, settings: { executionOrder: 'v1' } } };
 }
@@ -159,7 +163,7 @@ async function main() {
 			await client.activateWorkflow(flow.id);
 		}
 		const all = calls(n8n.url, flows, openPlatformSessions(sims));
-		console.log(`\nn8n ${client.version}; ${CALLS} calls per figure, ${CONCURRENCY} in flight where concurrent`);
+		console.log(`\nn8n ${client.version}; the package's triggers at version ${TRIGGER_VERSION}; ${CALLS} calls per figure, ${CONCURRENCY} in flight where concurrent`);
 
 		const refused = [];
 		for (const call of SECTIONS.includes('refusals') ? all.refusals : []) refused.push({ call, ...(await refusal(call)) });

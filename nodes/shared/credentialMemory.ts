@@ -3,9 +3,10 @@ import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-work
 /**
  * A trigger reads its credential at most once per CREDENTIAL_MEMORY_MS while calls keep coming.
  * Reading it is the dear part of checking a call: in n8n 2.x, with the default expression engine,
- * a webhook call that awaits the credential keeps an expression isolate the whole time
- * (bench/webhooks.js: about 10 ms more per call and half the refusals per second, and the panel's
- * requests answered a third slower than n8n's own Webhook → Respond to Webhook). So what a trigger
+ * each credential read builds an expression isolate of its own (used once, then thrown away) while
+ * the call holds another (bench/webhooks.js: about 10 ms more per call and half the refusals per
+ * second, and the panel's requests answered a third slower than n8n's own Webhook → Respond to
+ * Webhook). So what a trigger
  * reads is kept for CREDENTIAL_MEMORY_MS, and calls in that time are checked against it.
  *
  * A saving within one n8n process, not state: a process that has nothing remembered reads the
@@ -16,14 +17,20 @@ import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-work
 export const CREDENTIAL_MEMORY_MS = 10_000;
 const MAX_ENTRIES = 1_000;
 
-/** Before a remembered read runs out, one call reads again while the others go on with it. */
+/**
+ * Before a remembered read runs out, one call starts the next read and goes on with the remembered
+ * one, not waiting: so no call (and no call queued behind its isolate) ever waits on a read while
+ * calls keep coming. The read finishes after that call has been answered: n8n's credential read in
+ * a webhook call takes an isolate of its own, not the call's (test/e2e/credentialMemory.e2e.test.ts
+ * shows the read landing in the real n8n).
+ */
 const READ_AHEAD_MS = 2_000;
 
 interface Remembered {
 	read: Promise<ICredentialDataDecryptedObject>;
 	until: number;
-	/** The read ahead, once one call started it. */
-	next?: Promise<ICredentialDataDecryptedObject>;
+	/** One call has started the read that follows this one. */
+	readingAhead?: true;
 }
 
 const remembered = new Map<string, Remembered>();
@@ -39,28 +46,31 @@ export async function rememberedCredentials(context: IWebhookFunctions, credenti
 	const node = context.getNode();
 	const key = `${context.getWorkflow().id ?? ''}\n${node.id}\n${node.credentials?.[credentialType]?.id ?? ''}`;
 	const now = Date.now();
-	const entry = remembered.get(key);
-	let read: Promise<ICredentialDataDecryptedObject>;
+	let entry = remembered.get(key);
 	if (entry && entry.until > now) {
-		// So that no burst of calls waits on a read when the memory runs out, one call reads ahead.
-		if (entry.next === undefined && entry.until - now <= READ_AHEAD_MS) read = entry.next = readInto(key, context, credentialType, false);
-		else read = entry.read;
+		if (!entry.readingAhead && entry.until - now <= READ_AHEAD_MS) {
+			entry.readingAhead = true;
+			readAhead(key, context, credentialType);
+		}
 	} else {
 		// Calls arriving while the credential is being read share that one read.
-		read = readInto(key, context, credentialType, true);
+		entry = { read: context.getCredentials(credentialType), until: now + CREDENTIAL_MEMORY_MS };
+		remember(key, entry);
+		const reading = entry;
+		// A failed read is not remembered: the next call reads again.
+		reading.read.catch(() => remembered.get(key) === reading && remembered.delete(key));
 	}
 	// Each call gets its own copy: what one call does with it is not seen by the next.
-	return { ...(await read) };
+	return { ...(await entry.read) };
 }
 
-/** Reads the credential and remembers it: at once (to be shared), or once read (a read ahead). */
-function readInto(key: string, context: IWebhookFunctions, credentialType: string, shareAtOnce: boolean): Promise<ICredentialDataDecryptedObject> {
-	const entry: Remembered = { read: context.getCredentials(credentialType), until: Date.now() + CREDENTIAL_MEMORY_MS };
-	if (shareAtOnce) remember(key, entry);
-	else entry.read.then(() => remember(key, entry), () => undefined);
-	// A failed read is not remembered: the next call reads again.
-	entry.read.catch(() => remembered.get(key) === entry && remembered.delete(key));
-	return entry.read;
+/** The next read, remembered once it succeeds; if it fails, the current one runs out and a call reads anew. */
+function readAhead(key: string, context: IWebhookFunctions, credentialType: string): void {
+	const started = Date.now();
+	context.getCredentials(credentialType).then(
+		(credentials) => remember(key, { read: Promise.resolve(credentials), until: started + CREDENTIAL_MEMORY_MS }),
+		() => undefined,
+	);
 }
 
 function remember(key: string, entry: Remembered): void {

@@ -14,6 +14,7 @@
  *   POST /rest/login                  controllers/auth.controller.js (5 logins/min per email)
  *   GET  /rest/settings               unauthenticated: userManagement.showSetupOnFirstLoad
  *   POST /rest/credentials            credentials/credentials.controller.js, CreateCredentialDto
+ *   PATCH /rest/credentials/:id       the same controller (updateCredentials)
  *   POST /rest/workflows              workflows/workflows.controller.js, CreateWorkflowDto
  *   GET  /rest/workflows/:id          (versionId, activeVersionId, ...)
  *   POST /rest/workflows/:id/activate ActivateWorkflowDto { versionId } ("publish" in 2.x)
@@ -267,6 +268,11 @@ function createClient({ url, cookie, browserId, user, version }) {
 		async createCredential(type, name, data) {
 			const created = await post('/rest/credentials', { type, name, data }, `create credential "${name}" (${type})`);
 			return created.id;
+		},
+
+		/** PATCH /rest/credentials/:id with the whole new data (what the editor's Save sends). */
+		async updateCredential(id, type, name, data) {
+			await patch(`/rest/credentials/${id}`, { type, name, data }, `update credential "${name}" (${type})`);
 		},
 
 		/**

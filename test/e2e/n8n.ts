@@ -13,6 +13,7 @@ export interface N8nClient {
 	url: string;
 	version?: string;
 	createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string>;
+	updateCredential(id: string, type: string, name: string, data: Record<string, unknown>): Promise<void>;
 	importWorkflow(json: object | string, credentialIdMap?: Record<string, string>, options?: { name?: string }): Promise<string>;
 	activateWorkflow(id: string): Promise<void>;
 	deactivateWorkflow(id: string): Promise<void>;

@@ -103,6 +103,18 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return this.reads.get(type) ?? 0;
 	}
 
+	private heldReads?: Promise<void>;
+
+	/** Reads started from now on wait (a slow database) until the returned function is called. */
+	holdReads(): () => void {
+		let release = () => undefined as void;
+		this.heldReads = new Promise((resolve) => (release = resolve));
+		return () => {
+			this.heldReads = undefined;
+			release();
+		};
+	}
+
 	private readonly types = new Map<string, ICredentialType>();
 
 	constructor(
@@ -240,6 +252,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
 		this.reads.set(type, this.readsOf(type) + 1);
+		if (this.heldReads) await this.heldReads;
 		const data = { ...this.lookup(type) };
 		for (const property of this.getCredentialsProperties(type)) {
 			if (data[property.name] === undefined && property.default !== undefined) {

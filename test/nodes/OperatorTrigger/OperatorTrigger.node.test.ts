@@ -254,6 +254,29 @@ describe('Operator Panel Trigger → hostile calls are refused before any execut
 		expect(server.executions).toHaveLength(2);
 	});
 
+	it('the call that reads ahead is checked against what was remembered and waits for no read; the calls after the read see the change', async () => {
+		const server = await startTrigger({ event: 'operatorReply' });
+		expect((await simulator.fireOperatorReply(server.url(), reply)).status).toBe(200);
+		await server.credentials.updateCredentials({ id: 'o1', name: 'Operator' }, 'operatorApi', { apiUrl: simulator.url, apiToken: 'api-token-1', webhookToken: 'hook-token-new' });
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + CREDENTIAL_MEMORY_MS - 1_000);
+		const release = server.credentials.holdReads();
+		try {
+			// The read ahead cannot finish while reads are held: this call is answered all the same.
+			expect((await simulator.fireOperatorReply(server.url(), reply)).status).toBe(200);
+			expect(server.credentials.readsOf('operatorApi')).toBe(2);
+			expect((await simulator.fireOperatorReply(server.url(), reply, { token: 'hook-token-new' })).status).toBe(401);
+			release();
+			await new Promise(setImmediate);
+			expect((await simulator.fireOperatorReply(server.url(), reply, { token: 'hook-token-new' })).status).toBe(200);
+			expect((await simulator.fireOperatorReply(server.url(), reply)).status).toBe(401);
+			expect(server.credentials.readsOf('operatorApi')).toBe(2);
+		} finally {
+			release();
+			clock.mockRestore();
+		}
+		expect(server.executions).toHaveLength(3);
+	});
+
 	it('400 for ids that are not whole numbers, naming the field', async () => {
 		const server = await startTrigger({ event: 'operatorReply' });
 		const answer = await simulator.fireOperatorReply(server.url(), { user_id: 'abc', contact_id: 2, message: 'x' });
