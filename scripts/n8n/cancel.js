@@ -67,22 +67,27 @@ async function waitForQuiet(simulator, quietMs, maxMs) {
  * @param {number} [o.stopAfterMs] Stop this long after the first request arrived
  * @param {number} [o.timeoutSeconds] the workflow's executionTimeout in timeout mode
  * @param {number} [o.observeMs] how long to keep counting after the cancel
+ * @param {string} [o.webhookBaseUrl] start the relay as a production execution, through a Webhook
+ *   trigger called at this base URL (in queue mode a webhook processor's: the run is then on a
+ *   worker, and Stop goes from main through n8n's stop request); else a manual run
  * @returns {Promise<object>} figures; times in ms, relative to the cancel. `eventually*`: once a
  *   relay that ignored the cancel has finished (the simulator unslowed after the observation)
  */
-async function measureCancel({ client, simulator, mode = 'stop', recipients = 20_000, delayMs = 50, stopAfterMs = 2000, timeoutSeconds = 3, observeMs = 10_000, log = () => {} }) {
+async function measureCancel({ client, simulator, mode = 'stop', recipients = 20_000, delayMs = 50, stopAfterMs = 2000, timeoutSeconds = 3, observeMs = 10_000, webhookBaseUrl, log = () => {} }) {
 	simulator.clearLog();
 	simulator.setFaults({ delayMs });
 	const credentialId = await client.createCredential('oneChatApi', `OneChat (cancel by ${mode})`, { baseUrl: simulator.baseUrl, apiKey: simulator.apiKey });
+	const webhookPath = webhookBaseUrl ? `stop-relay-${mode}-${Date.now()}` : undefined;
 	const workflow = relayWorkflow({
-		name: `Relay to ${recipients} users, cancelled by ${mode}`,
+		name: `Relay to ${recipients} users, cancelled by ${mode}${webhookPath ? ', started by a webhook' : ''}`,
 		recipients,
 		message: 'Stop test',
 		domain: 'stop.onechat.test',
 		timeoutSeconds: mode === 'timeout' ? timeoutSeconds : 0,
+		webhookPath,
 	});
 	const workflowId = await client.importWorkflow(workflow, { oneChatApi: credentialId });
-	const { executionId } = await client.runWorkflowManually(workflowId, { triggerName: 'Start', wait: false });
+	const executionId = webhookPath ? await startByWebhook(client, workflowId, `${webhookBaseUrl}/webhook/${webhookPath}`) : (await client.runWorkflowManually(workflowId, { triggerName: 'Start', wait: false })).executionId;
 	const firstAt = await firstArrival(client, simulator, executionId);
 	log(`${mode}: execution ${executionId}, first request arrived`);
 
@@ -130,7 +135,20 @@ async function measureCancel({ client, simulator, mode = 'stop', recipients = 20
 	await waitForQuiet(simulator, 2000, 120_000);
 	figures.eventuallyAfterCancel = arrivals(simulator).filter((t) => t > cancelAt).length;
 	figures.eventualStatus = (await client.getExecution(executionId, { includeData: false })).status;
+	if (webhookPath) await client.deactivateWorkflow(workflowId);
 	return figures;
+}
+
+/** Activates the workflow, calls its Webhook trigger and returns the execution that call started. */
+async function startByWebhook(client, workflowId, url) {
+	await client.activateWorkflow(workflowId);
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	if (response.status !== 200) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
+	const [execution] = await until(async () => {
+		const list = await client.listExecutions({ workflowId });
+		return list.length > 0 && list;
+	}, 30_000, `execution of workflow ${workflowId}`);
+	return execution.id;
 }
 
 module.exports = { measureCancel, GRACE_MS };
